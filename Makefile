@@ -1,0 +1,37 @@
+# Strata: the two commands a new user needs are `make up` and `make test`.
+# Only Python >= 3.11 and make are required; uv is installed into .tools/ if missing.
+
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+PYTHON ?= python3
+
+.DEFAULT_GOAL := help
+.PHONY: help install up test lint format down
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+
+install: $(UV)  ## Create .venv with every package and tool, exactly as uv.lock pins them
+	$(UV) sync --locked
+
+up: install  ## Start the embedded PostgreSQL and migrate every app to head
+	$(UV) run strata up
+
+test: install  ## Run the whole test suite on a throw-away embedded PostgreSQL
+	$(UV) run pytest -n 2 --dist loadfile
+
+lint: install  ## ruff (lint + format) and mypy --strict
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy packages/strata/src packages/strata/tests
+	for app in apps/*/; do $(UV) run mypy $$app/src $$app/tests $$app/migrations/env.py || exit 1; done
+
+format: install  ## Apply ruff's fixes and formatting
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+down: $(UV)  ## Stop the embedded PostgreSQL (data stays in .strata/)
+	$(UV) run strata down

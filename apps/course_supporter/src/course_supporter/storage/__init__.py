@@ -1,0 +1,1 @@
+"""Persistence: the ORM models and the database session."""

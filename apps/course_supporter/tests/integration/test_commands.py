@@ -1,0 +1,88 @@
+"""The seed's commands, run as a user runs them: alembic in parallel, strata up and down."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from course_supporter.app import APP
+from sqlalchemy.engine import URL
+from strata import alembic_api
+from strata.admin import drop_database, ensure_database
+from strata.introspect import summary
+from strata.testing.server import unique_name
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    return {**env, **extra}
+
+
+@pytest.fixture
+def empty_url(strata_server: URL) -> Iterator[URL]:
+    url = strata_server.set(database=unique_name("par", "cs"))
+    ensure_database(url)
+    yield url
+    drop_database(url)
+
+
+def test_ten_parallel_alembic_upgrades_apply_each_revision_once(empty_url: URL) -> None:
+    env = _env(COURSE_SUPPORTER_DATABASE_URL=empty_url.render_as_string(hide_password=False))
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "alembic", "upgrade", "head"],
+            cwd=APP.root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(10)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0] * 10, outputs
+    applied = sum(err.count("Running upgrade  -> 0001") for _out, err in outputs)
+    assert applied == 1
+    found = summary(empty_url)
+    assert found.revision == alembic_api.heads(APP)[0]
+    assert len(found.tables) == 8
+
+
+def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
+    env = _env(STRATA_HOME=str(tmp_path / "home"), COLUMNS="200")
+
+    def strata(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "strata", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    try:
+        up = strata("up", "--app", "course_supporter")
+        assert up.returncode == 0, up.stderr
+        row = next(line for line in up.stdout.splitlines() if "course_supporter" in line and "│" in line)
+        cells = [cell.strip() for cell in row.split("│")[1:-1]]
+        head = alembic_api.heads(APP)[0]
+        assert cells[0] == "course_supporter"
+        assert cells[1].startswith("postgresql+psycopg://postgres@/course_supporter?host=")
+        assert cells[2:4] == [f"{head} (head)", "8"]
+        assert cells[4].startswith("vector 0.8")
+        assert "strata psql course_supporter" in up.stdout
+
+        again = strata("up", "--app", "course_supporter")
+        assert again.returncode == 0
+        assert f"{head} (head)" in again.stdout
+
+        status = strata("status")
+        assert "running" in status.stdout
+    finally:
+        down = strata("down")
+    assert down.returncode == 0
+    assert "embedded server stopped" in down.stdout
+    assert "stopped" in strata("status").stdout

@@ -1,0 +1,17 @@
+"""Plain psycopg connections for strata's own maintenance and inspection work."""
+
+import psycopg
+from sqlalchemy.engine import URL
+
+from strata.diagnose import connection_problem
+from strata.urls import libpq
+
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def connect(url: URL, *, autocommit: bool = False) -> psycopg.Connection[tuple[object, ...]]:
+    """Connect with a short timeout; failures become a one-line StrataError."""
+    try:
+        return psycopg.connect(libpq(url), autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+    except psycopg.OperationalError as error:
+        raise connection_problem(error, url) from None

@@ -1,0 +1,76 @@
+"""Engines and sessions for an app, created on first use, never at import time.
+
+One URL gives both a sync and an async engine; psycopg 3 is the default
+driver and asyncpg is supported. Sessions come from an
+`async_sessionmaker(expire_on_commit=False)`, so objects stay readable after
+commit in request handlers.
+"""
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from strata.connect import CONNECT_TIMEOUT_SECONDS
+from strata.urls import Driver, with_driver
+
+
+def connect_args(driver: str) -> dict[str, Any]:
+    """Driver-specific arguments that make a dead server fail fast."""
+    if driver.endswith("asyncpg"):
+        return {"timeout": CONNECT_TIMEOUT_SECONDS}
+    return {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+
+
+def sync_engine(url: URL, **options: Any) -> Engine:
+    sync_url = with_driver(url, "psycopg")
+    return create_engine(sync_url, connect_args=connect_args("psycopg"), **options)
+
+
+def async_engine(url: URL, **options: Any) -> AsyncEngine:
+    return create_async_engine(url, connect_args=connect_args(url.drivername), **options)
+
+
+class Database:
+    """An app's async engine and session factory, built lazily from a URL source.
+
+    `url` is a callable so that resolving it (which may start the embedded
+    server) happens on first use. `dispose()` is safe to call at any time, and
+    the engine is rebuilt on the next use.
+    """
+
+    def __init__(self, url: Callable[[], str | URL], *, driver: Driver | None = None, **engine_options: Any):
+        self._url = url
+        self._driver = driver
+        self._options = engine_options
+        self._engine: AsyncEngine | None = None
+        self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            from sqlalchemy.engine import make_url
+
+            url = make_url(self._url())
+            if self._driver:
+                url = with_driver(url, self._driver)
+            self._engine = async_engine(url, **self._options)
+        return self._engine
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        if self._sessionmaker is None:
+            self._sessionmaker = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        return self._sessionmaker
+
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A FastAPI dependency: one session per request, closed afterwards."""
+        async with self.sessionmaker() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        engine, self._engine, self._sessionmaker = self._engine, None, None
+        if engine is not None:
+            await engine.dispose()

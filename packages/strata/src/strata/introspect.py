@@ -1,0 +1,53 @@
+"""Read what a migrated database holds, for summaries and confirmations."""
+
+from dataclasses import dataclass
+
+from psycopg import sql
+from sqlalchemy.engine import URL
+
+from strata.connect import connect
+
+
+@dataclass(frozen=True)
+class Summary:
+    revision: str | None
+    tables: list[str]
+    extensions: list[str]
+
+
+def summary(url: URL) -> Summary:
+    """The revision, user tables and extensions of the database at `url`."""
+    with connect(url) as conn:
+        tables = [
+            str(row[0])
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+            )
+        ]
+        extensions = [
+            f"{row[0]} {row[1]}"
+            for row in conn.execute("SELECT extname, extversion FROM pg_extension ORDER BY 1")
+            if row[0] != "plpgsql"
+        ]
+        revision = None
+        if "alembic_version" in tables:
+            found = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+            revision = ",".join(sorted(str(row[0]) for row in found)) or None
+    return Summary(revision, [t for t in tables if t != "alembic_version"], extensions)
+
+
+def row_counts(url: URL) -> dict[str, int]:
+    """Exact row counts of every user table, for what a destructive step would lose."""
+    counts: dict[str, int] = {}
+    with connect(url) as conn:
+        names = [
+            str(row[0])
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+            )
+        ]
+        for name in names:
+            query = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))
+            found = conn.execute(query).fetchone()
+            counts[name] = int(str(found[0])) if found else 0
+    return counts

@@ -1,0 +1,160 @@
+"""Run an app's migrations: what every `env.py` would otherwise repeat.
+
+    from strata.migrations import run_migrations
+    from course_supporter.app import APP
+    from course_supporter.storage.orm import Base
+
+    run_migrations(APP, Base.metadata)
+
+Online, it takes the URL from the app's settings (or a connection that strata
+passes through `config.attributes["connection"]`, as in Alembic's cookbook),
+holds the migration lock, sets lock and statement timeouts, and runs each
+revision in its own transaction, so a failure or a kill leaves the database
+at the last revision that finished. Offline (`--sql`) it needs no server.
+"""
+
+import asyncio
+import sys
+from logging.config import fileConfig
+from typing import Any
+
+from alembic import context
+from sqlalchemy import Connection, MetaData, pool, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from strata.apps import App
+from strata.database import async_engine, sync_engine
+from strata.diagnose import connection_problem
+from strata.errors import StrataError
+from strata.migrations import autogen
+from strata.migrations.lock import migration_lock
+from strata.settings import resolve_url, strata_settings
+
+INVOKED_BY_STRATA = "strata.invoked"
+
+
+def _options(metadata: MetaData) -> dict[str, Any]:
+    return {
+        "target_metadata": metadata,
+        "compare_type": True,
+        "compare_server_default": False,
+        "render_item": autogen.render_item,
+        "process_revision_directives": autogen.process_revision_directives,
+        "transaction_per_migration": True,
+    }
+
+
+def _run_offline(app: App, metadata: MetaData) -> None:
+    context.configure(
+        url=URL.create(f"postgresql+{app.driver}"),
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+        **_options(metadata),
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run_on(connection: Connection, app: App, metadata: MetaData) -> None:
+    settings = strata_settings()
+    with migration_lock(connection, app.name, settings.migration_lock_wait):
+        connection.execute(text(f"SET lock_timeout = '{settings.lock_timeout}'"))
+        connection.execute(text(f"SET statement_timeout = '{settings.statement_timeout}'"))
+        connection.commit()
+        context.configure(connection=connection, **_options(metadata))
+        try:
+            context.run_migrations()
+        except DBAPIError as error:
+            raise _failed_revision(error) from error
+
+
+def _failed_revision(error: DBAPIError) -> StrataError:
+    """Name the revision that failed, with the database's own reason.
+
+    Each revision runs in its own transaction, so the failed one is rolled back
+    and the database stays at the revision before it.
+    """
+    from strata.diagnose import scrub
+
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    reason = scrub(reason, URL.create("postgresql"))
+    migration_context = context.get_context()
+    current = migration_context.get_current_revision()
+    direction = getattr(getattr(migration_context, "_migrations_fn", None), "__name__", "upgrade")
+    if direction == "downgrade":
+        failed = current
+    else:
+        children = [
+            script.revision
+            for script in context.script.walk_revisions()
+            if (current in script._normalized_down_revisions)
+            or (current is None and not script._normalized_down_revisions)
+        ]
+        failed = ", ".join(children) or "?"
+    return StrataError(
+        f"revision {failed} failed and was rolled back; the database stays at {current or 'base'}: {reason}"
+    )
+
+
+def _online_url(app: App) -> URL:
+    given = context.config.attributes.get("url")
+    return given if isinstance(given, URL) else resolve_url(app)
+
+
+def _run_online(app: App, metadata: MetaData) -> None:
+    connection = context.config.attributes.get("connection")
+    if isinstance(connection, Connection):
+        _run_on(connection, app, metadata)
+        return
+    url = _online_url(app)
+    if app.async_migrations:
+        asyncio.run(_run_async(url, app, metadata))
+        return
+    engine = sync_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            _run_on(conn, app, metadata)
+    except OperationalError as error:
+        if error.connection_invalidated or not _connected(error):
+            raise connection_problem(error, url) from None
+        raise
+    finally:
+        engine.dispose()
+
+
+def _connected(error: OperationalError) -> bool:
+    """Whether the error came after the connection was made."""
+    return error.statement is not None and error.statement != "select pg_catalog.version()"
+
+
+async def _run_async(url: URL, app: App, metadata: MetaData) -> None:
+    engine = async_engine(url, poolclass=pool.NullPool)
+    try:
+        try:
+            conn = await engine.connect()
+        except (OperationalError, OSError) as error:
+            raise connection_problem(error, url) from None
+        async with conn:
+            await conn.run_sync(_run_on, app, metadata)
+    finally:
+        await engine.dispose()
+
+
+def run_migrations(app: App, metadata: MetaData) -> None:
+    """The body of an app's `env.py`."""
+    config = context.config
+    invoked_by_strata = bool(config.attributes.get(INVOKED_BY_STRATA))
+    ini = config.config_file_name
+    if ini and config.file_config.has_section("loggers") and not invoked_by_strata:
+        fileConfig(ini, disable_existing_loggers=False)
+    try:
+        if context.is_offline_mode():
+            _run_offline(app, metadata)
+        else:
+            _run_online(app, metadata)
+    except StrataError as error:
+        if invoked_by_strata:
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(error.exit_code) from None

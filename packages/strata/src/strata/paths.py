@@ -1,0 +1,35 @@
+"""Where strata keeps its data: `.strata/` at the workspace root, or STRATA_HOME."""
+
+import os
+import tomllib
+from pathlib import Path
+
+
+def workspace_root(start: Path | None = None) -> Path:
+    """The nearest directory upwards that declares a uv workspace.
+
+    Falls back to the nearest `pyproject.toml`, then to `start`, so a project
+    outside a workspace still gets one `.strata/` at its own root.
+    """
+    here = (start or Path.cwd()).resolve()
+    nearest_project: Path | None = None
+    for directory in (here, *here.parents):
+        pyproject = directory / "pyproject.toml"
+        if not pyproject.is_file():
+            continue
+        nearest_project = nearest_project or directory
+        try:
+            data = tomllib.loads(pyproject.read_text())
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if "workspace" in data.get("tool", {}).get("uv", {}):
+            return directory
+    return nearest_project or here
+
+
+def strata_home() -> Path:
+    """The directory that holds the embedded server's data and logs."""
+    configured = os.environ.get("STRATA_HOME")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return workspace_root() / ".strata"

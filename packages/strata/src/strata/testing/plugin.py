@@ -1,0 +1,172 @@
+"""pytest fixtures for strata apps.
+
+An app's `conftest.py` says which app its tests use:
+
+    @pytest.fixture(scope="session")
+    def strata_app() -> App:
+        return APP
+
+Then:
+- `strata_fresh_url`: a database cloned from the migrated template, dropped after the test;
+- `strata_engine` / `strata_async_engine`: engines on such a database;
+- `strata_session` / `strata_async_session`: a session in an outer transaction
+  with savepoints, rolled back after the test, on a database shared by the
+  worker's tests;
+- `strata_driver`: parametrises a test over psycopg 3 and asyncpg.
+Async fixtures and `strata_driver` make a test run once per driver.
+"""
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import Engine, pool
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
+
+from strata.apps import App
+from strata.database import async_engine, sync_engine
+from strata.testing import templates
+from strata.testing.server import session_server, unique_name
+from strata.urls import DRIVERS, Driver, with_driver
+
+
+def _worker(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
+
+
+@pytest.fixture(scope="session")
+def strata_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
+    """Maintenance URL of this session's server (one per xdist worker)."""
+    with session_server(tmp_path_factory.mktemp("strata-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def strata_app() -> App:
+    raise pytest.UsageError(
+        "strata fixtures need to know the app: define a session-scoped `strata_app` "
+        "fixture returning its strata.App in conftest.py"
+    )
+
+
+class _Databases:
+    """This worker's templates and shared rollback databases, per app.
+
+    Session fixtures cannot depend on `strata_app` (each conftest overrides it,
+    and pytest would cache the first app's value for all), so the per-app
+    state lives here and function-scoped fixtures look it up.
+    """
+
+    def __init__(self, server: URL, worker: str):
+        self.server = server
+        self.worker = worker
+        self.templates: dict[str, str] = {}
+        self.shared: dict[str, URL] = {}
+        self.engines: dict[str, Engine] = {}
+
+    def template(self, app: App) -> str:
+        if app.name not in self.templates:
+            self.templates[app.name], _built = templates.ensure_template(self.server, app)
+        return self.templates[app.name]
+
+    def shared_url(self, app: App) -> URL:
+        if app.name not in self.shared:
+            name = unique_name("rb", self.worker)
+            self.shared[app.name] = templates.clone(self.server, self.template(app), name)
+        return self.shared[app.name]
+
+    def rollback_engine(self, app: App) -> Engine:
+        if app.name not in self.engines:
+            self.engines[app.name] = sync_engine(self.shared_url(app))
+        return self.engines[app.name]
+
+    def close(self) -> None:
+        for engine in self.engines.values():
+            engine.dispose()
+        for url in self.shared.values():
+            templates.drop(self.server, str(url.database))
+
+
+@pytest.fixture(scope="session")
+def _strata_databases(strata_server: URL, request: pytest.FixtureRequest) -> Iterator[_Databases]:
+    databases = _Databases(strata_server, _worker(request))
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def strata_template(_strata_databases: _Databases, strata_app: App) -> str:
+    """Name of the app's migrated template database (built once per worker)."""
+    return _strata_databases.template(strata_app)
+
+
+@pytest.fixture
+def strata_fresh_url(
+    strata_server: URL, strata_template: str, request: pytest.FixtureRequest
+) -> Iterator[URL]:
+    """A database of its own for this test, cloned from the template (psycopg URL)."""
+    name = unique_name("t", _worker(request))
+    url = templates.clone(strata_server, strata_template, name)
+    yield url
+    templates.drop(strata_server, name)
+
+
+@pytest.fixture(params=DRIVERS)
+def strata_driver(request: pytest.FixtureRequest) -> Driver:
+    """psycopg or asyncpg: a test using it runs once per driver."""
+    driver: Driver = request.param
+    return driver
+
+
+@pytest.fixture
+def strata_engine(strata_fresh_url: URL) -> Iterator[Engine]:
+    engine = sync_engine(strata_fresh_url, poolclass=pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def strata_async_engine(strata_fresh_url: URL, strata_driver: Driver) -> AsyncIterator[AsyncEngine]:
+    engine = async_engine(with_driver(strata_fresh_url, strata_driver), poolclass=pool.NullPool)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def strata_shared_url(_strata_databases: _Databases, strata_app: App) -> URL:
+    """One clone per worker and app, for rollback sessions that never commit."""
+    return _strata_databases.shared_url(strata_app)
+
+
+@pytest.fixture
+def strata_session(_strata_databases: _Databases, strata_app: App) -> Iterator[Session]:
+    """A session whose commits are savepoints; everything is rolled back afterwards."""
+    with _strata_databases.rollback_engine(strata_app).connect() as connection:
+        outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+            outer.rollback()
+
+
+@pytest_asyncio.fixture
+async def strata_async_session(strata_shared_url: URL, strata_driver: Driver) -> AsyncIterator[AsyncSession]:
+    """The async twin of `strata_session`, once per driver."""
+    engine = async_engine(with_driver(strata_shared_url, strata_driver), poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            outer = await connection.begin()
+            session = AsyncSession(
+                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+            )
+            try:
+                yield session
+            finally:
+                await session.close()
+                await outer.rollback()
+    finally:
+        await engine.dispose()

@@ -1,0 +1,38 @@
+"""The server a test session uses: a throw-away embedded one, or the user's.
+
+With `STRATA_TEST_DATABASE_URL` set, tests run on that server instead, and
+strata creates and drops only databases whose names it generated.
+"""
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+from strata.server import EmbeddedServer
+from strata.urls import parse
+
+ENV_VARIABLE = "STRATA_TEST_DATABASE_URL"
+
+
+@contextmanager
+def session_server(directory: Path) -> Iterator[URL]:
+    """Yield the maintenance URL of the server tests should use."""
+    configured = os.environ.get(ENV_VARIABLE)
+    if configured:
+        yield parse(configured, driver="psycopg", source=ENV_VARIABLE).set(database="postgres")
+        return
+    server = EmbeddedServer(directory, durable=False)
+    server.ensure_running()
+    try:
+        yield server.url("postgres")
+    finally:
+        server.stop()
+
+
+def unique_name(kind: str, worker: str) -> str:
+    """A database name no other worker or run will generate."""
+    return f"strata_{kind}_{worker}_{secrets.token_hex(4)}"

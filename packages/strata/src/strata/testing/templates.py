@@ -1,0 +1,82 @@
+"""Migrated template databases, and cheap clones of them.
+
+A template is built by running the app's real migrations, not `create_all`,
+so tests see exactly the schema production gets. Its name carries a digest of
+the migration files: change a revision and the next run builds a new
+template, keep them and a persistent server reuses the old one. Building
+happens under an advisory lock on the maintenance database, so parallel
+workers never build the same template at the same moment.
+"""
+
+import hashlib
+
+from psycopg import sql
+from sqlalchemy.engine import URL
+
+from strata import alembic_api
+from strata.admin import maintenance
+from strata.apps import App
+from strata.migrations.lock import lock_key
+
+PREFIX = "strata_"
+
+
+def migrations_digest(app: App) -> str:
+    """SHA-256 over the app's env.py and revision files, names and contents."""
+    digest = hashlib.sha256()
+    root = app.migrations_dir
+    files = sorted([root / "env.py", *root.glob("versions/*.py")])
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def template_name(app: App) -> str:
+    return f"{PREFIX}tpl_{app.name}_{migrations_digest(app)[:12]}"[:63]
+
+
+def _exists(conn: object, name: str) -> bool:
+    found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()  # type: ignore[attr-defined]
+    return found is not None
+
+
+def ensure_template(server: URL, app: App) -> tuple[str, bool]:
+    """The app's migrated template on `server`, and whether this call built it."""
+    name = template_name(app)
+    building = f"{name[:50]}_build"
+    with maintenance(server) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (lock_key(name),))
+        try:
+            if _exists(conn, name):
+                return name, False
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(building)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
+            alembic_api.upgrade(app, server.set(database=building))
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                    sql.Identifier(building), sql.Identifier(name)
+                )
+            )
+            conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name)))
+            return name, True
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (lock_key(name),))
+
+
+def clone(server: URL, template: str, name: str) -> URL:
+    """Create database `name` as a copy of `template`; returns its URL."""
+    with maintenance(server) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY WAL_LOG").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+    return server.set(database=name)
+
+
+def drop(server: URL, name: str) -> None:
+    with maintenance(server) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -1,0 +1,71 @@
+"""A bad database URL gives one line naming the problem, exit code 1, no traceback, no password."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+from strata.urls import libpq
+from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY, TINY
+
+WRONG = "wrong-Pw-4711"
+
+
+def _run(command: list[str], url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env["TINY_DATABASE_URL"] = url
+    return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False, timeout=60)
+
+
+COMMANDS = {
+    "alembic": [sys.executable, "-m", "alembic", "upgrade", "head"],
+    "strata": [sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny"],
+}
+
+
+def _cases(server: URL) -> dict[str, tuple[str, str]]:
+    wrong_password = libpq(server.set(password=WRONG))
+    return {
+        "malformed": (
+            f"postgresql://postgres:{WRONG}@@localhost:notaport/db",
+            "error: TINY_DATABASE_URL is not a valid database URL "
+            "(postgresql://postgres:***@@localhost:notaport/db); "
+            "expected postgresql://user:password@host:5432/dbname",
+        ),
+        "unreachable": (
+            f"postgresql://postgres:{WRONG}@127.0.0.1:1/db",
+            "error: cannot reach PostgreSQL at 127.0.0.1:1 "
+            "(postgresql+psycopg://postgres:***@127.0.0.1:1/db): "
+            "Connection refused; check that the server runs and the URL's host and port are right",
+        ),
+        "wrong password": (
+            wrong_password,
+            f"error: wrong password for user 'postgres' at 127.0.0.1:{server.port} "
+            f"(postgresql+psycopg://postgres:***@127.0.0.1:{server.port}/postgres); "
+            "fix the password in the database URL",
+        ),
+    }
+
+
+@pytest.mark.parametrize("tool", sorted(COMMANDS))
+@pytest.mark.parametrize("case", ["malformed", "unreachable", "wrong password"])
+def test_bad_url_is_one_masked_line_and_exit_1(
+    tool: str, case: str, password_server: URL, tmp_path: Path
+) -> None:
+    url, expected = _cases(password_server)[case]
+    done = _run(COMMANDS[tool], url, TINY)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == expected
+    assert "Traceback" not in done.stderr
+    assert WRONG not in done.stdout + done.stderr
+    assert CANARY_PASSWORD not in done.stdout + done.stderr
+
+
+def test_the_right_password_works(password_server: URL, tmp_path: Path) -> None:
+    url = password_server.set(database="postgres")
+    done = _run([sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny"], libpq(url), TINY)
+    assert done.returncode == 0, done.stderr
+    assert "tiny" in done.stdout
+    assert CANARY_PASSWORD not in done.stdout + done.stderr
