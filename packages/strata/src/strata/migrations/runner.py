@@ -135,8 +135,10 @@ async def _run_async(url: URL, app: App, metadata: MetaData) -> None:
             conn = await engine.connect()
         except (OperationalError, OSError) as error:
             raise connection_problem(error, url) from None
-        async with conn:
+        try:
             await conn.run_sync(_run_on, app, metadata)
+        finally:
+            await conn.close()
     finally:
         await engine.dispose()
 
