@@ -7,6 +7,7 @@ through `mask` first.
 
 import re
 from typing import Literal
+from urllib.parse import unquote
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -25,9 +26,9 @@ def mask_text(text: str) -> str:
 
 
 def mask(url: str | URL) -> str:
-    """The URL as a string, safe to print."""
+    """The URL as a string, safe to print (socket paths stay readable)."""
     if isinstance(url, URL):
-        return url.render_as_string(hide_password=True)
+        return unquote(url.render_as_string(hide_password=True))
     return mask_text(url)
 
 

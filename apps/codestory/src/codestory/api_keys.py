@@ -1,0 +1,47 @@
+"""API keys: shown once, stored as SHA-256, checked in constant time.
+
+A key looks like `cs_<prefix><secret>`. The first 12 characters are stored in
+clear as `key_prefix`, so a presented key is found by an indexed lookup
+without scanning hashes; the full key is compared only through its hash,
+with `hmac.compare_digest`.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from codestory.models import APIKey, User
+
+KEY_SCHEME = "cs_"
+PREFIX_LENGTH = 12
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+async def create_api_key(session: AsyncSession, user: User, *, rate_limit: int = 60) -> tuple[APIKey, str]:
+    """Store a new key for `user`; returns the row and the plaintext, which is never stored."""
+    plaintext = KEY_SCHEME + secrets.token_urlsafe(32)
+    key = APIKey(
+        user=user, key_prefix=plaintext[:PREFIX_LENGTH], key_hash=_digest(plaintext), rate_limit=rate_limit
+    )
+    session.add(key)
+    await session.flush()
+    return key, plaintext
+
+
+async def verify_api_key(session: AsyncSession, presented: str) -> APIKey | None:
+    """The active key matching `presented`, or None."""
+    candidates = await session.scalars(
+        select(APIKey).where(APIKey.key_prefix == presented[:PREFIX_LENGTH], APIKey.is_active)
+    )
+    presented_hash = _digest(presented)
+    match = None
+    for candidate in candidates:
+        if hmac.compare_digest(candidate.key_hash, presented_hash):
+            match = candidate
+    return match
