@@ -1,0 +1,1 @@
+"""NarraForge models and database access."""
