@@ -61,9 +61,7 @@ def password_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
     )
     port = _free_port()
     flags = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='' -c fsync=off"
-    process.run(
-        ["pg_ctl", "-D", str(data), "-l", str(home / "log"), "-w", "-o", flags, "start"], what="start"
-    )
+    process.run(["pg_ctl", "-D", str(data), "-l", str(home / "log"), "-w", "-o", flags, "start"], what="start")
     try:
         yield URL.create(
             "postgresql+psycopg",

@@ -51,9 +51,7 @@ def _cases(server: URL) -> dict[str, tuple[str, str]]:
 
 @pytest.mark.parametrize("tool", sorted(COMMANDS))
 @pytest.mark.parametrize("case", ["malformed", "unreachable", "wrong password"])
-def test_bad_url_is_one_masked_line_and_exit_1(
-    tool: str, case: str, password_server: URL, tmp_path: Path
-) -> None:
+def test_bad_url_is_one_masked_line_and_exit_1(tool: str, case: str, password_server: URL, tmp_path: Path) -> None:
     url, expected = _cases(password_server)[case]
     done = _run(COMMANDS[tool], url, TINY)
     assert done.returncode == 1, done.stderr

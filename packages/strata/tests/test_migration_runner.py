@@ -67,9 +67,7 @@ def test_a_failing_revision_is_named_and_rolled_back(tiny_copy: App, empty_url: 
     )
     with pytest.raises(StrataError) as caught:
         alembic_api.upgrade(tiny_copy, empty_url)
-    assert str(caught.value).startswith(
-        "revision 0002 failed and was rolled back; the database stays at 0001: "
-    )
+    assert str(caught.value).startswith("revision 0002 failed and was rolled back; the database stays at 0001: ")
     assert "no_such_function() does not exist" in str(caught.value)
     found = summary(empty_url)
     assert found.revision == "0001"

@@ -40,9 +40,7 @@ class TestRollbackSessionLeavesNothing:
         strata_session.commit()
         assert strata_session.scalars(select(Note.body)).all() == ["kept only for this test"]
 
-    def test_the_shared_database_is_empty_again(
-        self, strata_session: Session, strata_shared_url: URL
-    ) -> None:
+    def test_the_shared_database_is_empty_again(self, strata_session: Session, strata_shared_url: URL) -> None:
         assert strata_session.scalars(select(Note)).all() == []
         from strata.database import sync_engine
 
@@ -63,17 +61,13 @@ async def test_async_rollback_session_runs_on_each_driver(
     assert (await strata_async_session.scalars(select(Note.body))).all() == [strata_driver]
 
 
-async def test_async_engine_fixture_runs_on_each_driver(
-    strata_async_engine: AsyncEngine, strata_driver: str
-) -> None:
+async def test_async_engine_fixture_runs_on_each_driver(strata_async_engine: AsyncEngine, strata_driver: str) -> None:
     async with strata_async_engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM notes"))).scalar_one() == 0
     assert strata_async_engine.url.drivername == f"postgresql+{strata_driver}"
 
 
-def test_a_changed_migration_builds_a_new_template(
-    strata_server: URL, strata_template: str, tiny_copy: App
-) -> None:
+def test_a_changed_migration_builds_a_new_template(strata_server: URL, strata_template: str, tiny_copy: App) -> None:
     unchanged, built = ensure_template(strata_server, tiny_copy)
     assert (unchanged, built) == (strata_template, False)  # same files: the session's template
 

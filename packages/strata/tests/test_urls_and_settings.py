@@ -73,9 +73,7 @@ def test_a_dotenv_file_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert found[0].host == "from-dotenv"
 
 
-def test_nothing_configured_means_the_embedded_server(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_nothing_configured_means_the_embedded_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("TINY_DATABASE_URL", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)

@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("subscription_tier", sa.String(length=20), server_default="free", nullable=False),
-        sa.Column(
-            "preferences", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False
-        ),
+        sa.Column("preferences", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False),
         sa.Column("usage_quota", sa.Integer(), server_default="10", nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
@@ -46,9 +44,7 @@ def upgrade() -> None:
         sa.Column("is_active", sa.Boolean(), server_default="true", nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_api_keys_user_id_users"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_api_keys_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
     )
     op.create_index(op.f("ix_api_keys_key_hash"), "api_keys", ["key_hash"], unique=True)
@@ -78,9 +74,7 @@ def upgrade() -> None:
         sa.Column("intent_category", sa.String(length=50), nullable=False),
         sa.Column("goal", sa.Text(), nullable=True),
         sa.Column("expertise_level", sa.String(length=20), nullable=False),
-        sa.Column(
-            "focus_areas", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False
-        ),
+        sa.Column("focus_areas", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
         sa.Column(
             "conversation_history",
             postgresql.JSONB(astext_type=sa.Text()),
@@ -131,9 +125,7 @@ def upgrade() -> None:
             name=op.f("fk_stories_repository_id_repositories"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_stories_user_id_users"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_stories_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stories")),
     )
     op.create_index(op.f("ix_stories_intent_id"), "stories", ["intent_id"], unique=False)

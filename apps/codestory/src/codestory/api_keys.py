@@ -26,9 +26,7 @@ def _digest(key: str) -> str:
 async def create_api_key(session: AsyncSession, user: User, *, rate_limit: int = 60) -> tuple[APIKey, str]:
     """Store a new key for `user`; returns the row and the plaintext, which is never stored."""
     plaintext = KEY_SCHEME + secrets.token_urlsafe(32)
-    key = APIKey(
-        user=user, key_prefix=plaintext[:PREFIX_LENGTH], key_hash=_digest(plaintext), rate_limit=rate_limit
-    )
+    key = APIKey(user=user, key_prefix=plaintext[:PREFIX_LENGTH], key_hash=_digest(plaintext), rate_limit=rate_limit)
     session.add(key)
     await session.flush()
     return key, plaintext

@@ -49,9 +49,7 @@ async def _world(session: AsyncSession, email: str) -> tuple[User, Repository, S
     user = User(email=email)
     repository = Repository(user=user, github_url="https://github.com/x/y", owner="x", name="y")
     intent = StoryIntent(user=user, repository=repository, intent_category="deep-dive")
-    story = Story(
-        user=user, repository=repository, intent=intent, title="t", style="documentary", status="completed"
-    )
+    story = Story(user=user, repository=repository, intent=intent, title="t", style="documentary", status="completed")
     story.chapters = [StoryChapter(order=1, title="one", script="...")]
     session.add(user)
     await create_api_key(session, user)
@@ -90,9 +88,7 @@ async def test_deleting_a_repository_removes_its_stories_and_intents(
 ) -> None:
     _user, repository, *_ = await _world(strata_async_session, "r@example.org")
     await strata_async_session.execute(delete(Repository).where(Repository.id == repository.id))
-    counts = [
-        await _count(strata_async_session, m) for m in (User, Repository, StoryIntent, Story, StoryChapter)
-    ]
+    counts = [await _count(strata_async_session, m) for m in (User, Repository, StoryIntent, Story, StoryChapter)]
     assert counts == [1, 0, 0, 0, 0]
 
 
@@ -132,10 +128,7 @@ async def test_an_api_key_is_shown_once_stored_hashed_and_verified(
     assert len(key.key_hash) == 64
 
     assert await verify_api_key(strata_async_session, plaintext) is key
-    assert (
-        await verify_api_key(strata_async_session, plaintext[:-1] + ("A" if plaintext[-1] != "A" else "B"))
-        is None
-    )
+    assert await verify_api_key(strata_async_session, plaintext[:-1] + ("A" if plaintext[-1] != "A" else "B")) is None
     assert await verify_api_key(strata_async_session, "cs_not-a-key") is None
 
     key.is_active = False

@@ -44,10 +44,7 @@ def test_field_counts_match_the_seed(strata_engine: Engine) -> None:
 
 def test_the_migration_creates_exactly_the_six_tables(strata_engine: Engine) -> None:
     with strata_engine.connect() as conn:
-        found = {
-            row[0]
-            for row in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
-        }
+        found = {row[0] for row in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))}
     assert found == SEED_TABLES | {"alembic_version"}
 
 

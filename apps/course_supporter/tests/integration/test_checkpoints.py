@@ -79,9 +79,7 @@ def test_downgrade_base_leaves_nothing_and_upgrade_head_works_again(
 def test_llm_calls_has_no_foreign_key_in_the_database(strata_engine: Engine) -> None:
     with strata_engine.connect() as conn:
         count = conn.execute(
-            text(
-                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'llm_calls'::regclass AND contype = 'f'"
-            )
+            text("SELECT count(*) FROM pg_constraint WHERE conrelid = 'llm_calls'::regclass AND contype = 'f'")
         ).scalar_one()
     assert count == 0
 

@@ -63,8 +63,7 @@ async def test_get_session_commits_and_reads_through_fastapi(client: httpx.Async
 def test_importing_the_database_module_neither_connects_nor_starts_a_server(tmp_path: Path) -> None:
     home = tmp_path / "home"
     probe = (
-        "import course_supporter.storage.database as d, course_supporter.config as c; "
-        "print(d.database._engine is None)"
+        "import course_supporter.storage.database as d, course_supporter.config as c; print(d.database._engine is None)"
     )
     env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
     env["STRATA_HOME"] = str(home)

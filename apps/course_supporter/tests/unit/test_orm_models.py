@@ -82,6 +82,4 @@ class TestORMModels:
         ]
         for model in models_with_fks:
             for fk in model.__table__.foreign_keys:
-                assert fk.ondelete == "CASCADE", (
-                    f"{model.__tablename__}.{fk.parent.name} missing CASCADE ondelete"
-                )
+                assert fk.ondelete == "CASCADE", f"{model.__tablename__}.{fk.parent.name} missing CASCADE ondelete"

@@ -28,19 +28,13 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=50), nullable=False),
         sa.Column("genre", sa.String(length=100), nullable=False),
         sa.Column("inspiration", sa.Text(), nullable=True),
-        sa.Column(
-            "constraints", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False
-        ),
+        sa.Column("constraints", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False),
         sa.Column("status", sa.String(length=50), server_default="queued", nullable=False),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.CheckConstraint(
-            "status IN ('queued', 'running', 'completed', 'failed')", name=op.f("ck_jobs_status_valid")
-        ),
-        sa.CheckConstraint(
-            "type IN ('short_story', 'novella', 'novel', 'saga')", name=op.f("ck_jobs_type_valid")
-        ),
+        sa.CheckConstraint("status IN ('queued', 'running', 'completed', 'failed')", name=op.f("ck_jobs_status_valid")),
+        sa.CheckConstraint("type IN ('short_story', 'novella', 'novel', 'saga')", name=op.f("ck_jobs_type_valid")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
     )
     op.create_index("ix_jobs_created_at", "jobs", ["created_at"], unique=False)
@@ -71,9 +65,7 @@ def upgrade() -> None:
         sa.Column("checksum", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.CheckConstraint("checksum ~ '^[0-9a-f]{64}$'", name=op.f("ck_artifacts_checksum_sha256")),
-        sa.ForeignKeyConstraint(
-            ["job_id"], ["jobs.id"], name=op.f("fk_artifacts_job_id_jobs"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_artifacts_job_id_jobs"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_artifacts")),
     )
     op.create_index(op.f("ix_artifacts_job_id"), "artifacts", ["job_id"], unique=False)
@@ -83,12 +75,8 @@ def upgrade() -> None:
         sa.Column("world_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("trajectory", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
-        sa.Column(
-            "relationships", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False
-        ),
-        sa.Column(
-            "constraints", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False
-        ),
+        sa.Column("relationships", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
+        sa.Column("constraints", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.ForeignKeyConstraint(
@@ -119,15 +107,11 @@ def upgrade() -> None:
         sa.Column("logic_score", sa.Float(), nullable=False),
         sa.Column("psychology_score", sa.Float(), nullable=False),
         sa.Column("timeline_score", sa.Float(), nullable=False),
-        sa.Column(
-            "critical_errors", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False
-        ),
+        sa.Column("critical_errors", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
         sa.Column("warnings", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
         sa.Column("passed", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.CheckConstraint(
-            "logic_score >= 0.0 AND logic_score <= 1.0", name=op.f("ck_qa_reports_logic_score_range")
-        ),
+        sa.CheckConstraint("logic_score >= 0.0 AND logic_score <= 1.0", name=op.f("ck_qa_reports_logic_score_range")),
         sa.CheckConstraint(
             "psychology_score >= 0.0 AND psychology_score <= 1.0",
             name=op.f("ck_qa_reports_psychology_score_range"),
@@ -135,9 +119,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "timeline_score >= 0.0 AND timeline_score <= 1.0", name=op.f("ck_qa_reports_timeline_score_range")
         ),
-        sa.ForeignKeyConstraint(
-            ["job_id"], ["jobs.id"], name=op.f("fk_qa_reports_job_id_jobs"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_qa_reports_job_id_jobs"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_qa_reports")),
     )
     op.create_index(op.f("ix_qa_reports_job_id"), "qa_reports", ["job_id"], unique=False)

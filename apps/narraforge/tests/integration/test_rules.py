@@ -17,12 +17,8 @@ def _job() -> Job:
         type="novella",
         genre="noir",
         artifacts=[Artifact(type="world_spec", data={"k": 1}, checksum=CHECKSUM)],
-        qa_reports=[
-            QAReport(logic_score=0.9, psychology_score=0.8, timeline_score=1.0, passed=True, warnings=["w"])
-        ],
-        cost_snapshots=[
-            CostSnapshot(stage="world_architect", tokens_used=1200, cost_usd=0.01, model="gpt-4o")
-        ],
+        qa_reports=[QAReport(logic_score=0.9, psychology_score=0.8, timeline_score=1.0, passed=True, warnings=["w"])],
+        cost_snapshots=[CostSnapshot(stage="world_architect", tokens_used=1200, cost_usd=0.01, model="gpt-4o")],
     )
 
 

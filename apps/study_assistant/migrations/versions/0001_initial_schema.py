@@ -124,9 +124,7 @@ def upgrade() -> None:
             name=op.f("fk_chats_session_id_study_sessions"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["topic_id"], ["topics.id"], name=op.f("fk_chats_topic_id_topics"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["topic_id"], ["topics.id"], name=op.f("fk_chats_topic_id_topics"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chats")),
         sa.UniqueConstraint("topic_id", name=op.f("uq_chats_topic_id")),
     )
@@ -172,9 +170,7 @@ def upgrade() -> None:
         postgresql_with={"m": 16, "ef_construction": 64},
         postgresql_ops={"embedding": "vector_cosine_ops"},
     )
-    op.create_index(
-        op.f("ix_document_chunks_parent_chunk_id"), "document_chunks", ["parent_chunk_id"], unique=False
-    )
+    op.create_index(op.f("ix_document_chunks_parent_chunk_id"), "document_chunks", ["parent_chunk_id"], unique=False)
     op.create_index(
         "ix_document_chunks_related_topic_ids_gin",
         "document_chunks",
@@ -191,9 +187,7 @@ def upgrade() -> None:
         sa.Column("content", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.CheckConstraint("role IN ('user', 'assistant', 'system')", name=op.f("ck_messages_role_valid")),
-        sa.ForeignKeyConstraint(
-            ["chat_id"], ["chats.id"], name=op.f("fk_messages_chat_id_chats"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["chat_id"], ["chats.id"], name=op.f("fk_messages_chat_id_chats"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
     )
     op.create_index(op.f("ix_messages_chat_id"), "messages", ["chat_id"], unique=False)
@@ -205,9 +199,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_messages_chat_id"), table_name="messages")
     op.drop_table("messages")
     op.drop_index(op.f("ix_document_chunks_session_id"), table_name="document_chunks")
-    op.drop_index(
-        "ix_document_chunks_related_topic_ids_gin", table_name="document_chunks", postgresql_using="gin"
-    )
+    op.drop_index("ix_document_chunks_related_topic_ids_gin", table_name="document_chunks", postgresql_using="gin")
     op.drop_index(op.f("ix_document_chunks_parent_chunk_id"), table_name="document_chunks")
     op.drop_index(
         "ix_document_chunks_embedding_hnsw",

@@ -10,4 +10,5 @@ APP = App(
     models="study_assistant.models:Base",
     driver="psycopg",
     async_migrations=True,
+    vector_queries={"document_chunks.embedding": "cosine"},
 )

@@ -27,10 +27,7 @@ def nearest_chunks_query(
 ) -> Select[DocumentChunk, float]:
     distance = DocumentChunk.embedding.cosine_distance(embedding).label("distance")
     return (
-        select(DocumentChunk, distance)
-        .where(DocumentChunk.session_id == study_session_id)
-        .order_by(distance)
-        .limit(k)
+        select(DocumentChunk, distance).where(DocumentChunk.session_id == study_session_id).order_by(distance).limit(k)
     )
 
 

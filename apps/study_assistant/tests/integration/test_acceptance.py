@@ -81,8 +81,7 @@ def test_hnsw_and_gin_indexes_exist_with_their_parameters(strata_engine: Engine)
 def test_unique_email_and_unique_chat_per_topic(strata_engine: Engine) -> None:
     rows = _scalar_rows(
         strata_engine,
-        "SELECT conname FROM pg_constraint "
-        "WHERE contype = 'u' AND connamespace = 'public'::regnamespace ORDER BY 1",
+        "SELECT conname FROM pg_constraint WHERE contype = 'u' AND connamespace = 'public'::regnamespace ORDER BY 1",
     )
     assert rows == [("uq_chats_topic_id",), ("uq_profiles_email",)]
 

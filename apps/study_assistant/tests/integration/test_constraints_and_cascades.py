@@ -39,9 +39,7 @@ async def _profile_tree(session: AsyncSession, email: str) -> Profile:
         related_topic_ids=[topic.id],
     )
     general = Chat(session=study, type=ChatType.GENERAL, messages=[Message(role="user", content="hi")])
-    topical = Chat(
-        session=study, type=ChatType.TOPIC, topic=topic, messages=[Message(role="assistant", content="ok")]
-    )
+    topical = Chat(session=study, type=ChatType.TOPIC, topic=topic, messages=[Message(role="assistant", content="ok")])
     session.add_all([profile, study, topic, document, section, paragraph, general, topical])
     await session.flush()
     return profile
@@ -64,9 +62,7 @@ async def test_deleting_a_profile_cascades_through_everything(strata_async_sessi
 async def test_deleting_a_parent_chunk_removes_its_children(strata_async_session: AsyncSession) -> None:
     await _profile_tree(strata_async_session, "tree@example.org")
     await strata_async_session.execute(delete(DocumentChunk).where(DocumentChunk.type == ChunkType.SECTION))
-    remaining = (
-        await strata_async_session.execute(select(func.count()).select_from(DocumentChunk))
-    ).scalar_one()
+    remaining = (await strata_async_session.execute(select(func.count()).select_from(DocumentChunk))).scalar_one()
     assert remaining == 0
 
 

@@ -44,6 +44,4 @@ def ensure_database(url: URL, *, template: str | None = None) -> bool:
 
 def drop_database(url: URL) -> None:
     with maintenance(url) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(str(url.database)))
-        )
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(str(url.database))))

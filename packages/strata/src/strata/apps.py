@@ -4,7 +4,8 @@ A new app needs no change in strata: its `pyproject.toml` names an `App`
 object, and the CLI, the checks and the test plugin find it there.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -23,7 +24,9 @@ class App:
     """An app's identity: its name, its project directory and how it talks to PostgreSQL.
 
     `models` is "module:attribute" of the app's declarative base; it is imported
-    only when a command needs the metadata.
+    only when a command needs the metadata. `vector_queries` names the distance
+    each vector column is queried with ("table.column": "cosine", "l2",
+    "inner_product" or "l1"), so `strata check` can prove an index serves it.
     """
 
     name: str
@@ -31,6 +34,7 @@ class App:
     models: str
     driver: Driver = "psycopg"
     async_migrations: bool = False
+    vector_queries: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def alembic_ini(self) -> Path:

@@ -52,13 +52,11 @@ def connection_problem(error: BaseException, url: URL) -> StrataError:
     shown = mask(url)
     if "password authentication failed" in text or "invalidpassword" in type(error).__name__.lower():
         return StrataError(
-            f"wrong password for user '{url.username}' at {place} ({shown}); "
-            "fix the password in the database URL"
+            f"wrong password for user '{url.username}' at {place} ({shown}); fix the password in the database URL"
         )
     if re.search(r'database "[^"]+" does not exist', text):
         return StrataError(
-            f"database '{url.database}' does not exist at {place} ({shown}); "
-            "create it, or fix the name in the URL"
+            f"database '{url.database}' does not exist at {place} ({shown}); create it, or fix the name in the URL"
         )
     if re.search(r'role "[^"]+" does not exist', text):
         return StrataError(

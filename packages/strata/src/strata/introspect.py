@@ -20,9 +20,7 @@ def summary(url: URL) -> Summary:
     with connect(url) as conn:
         tables = [
             str(row[0])
-            for row in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
-            )
+            for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")
         ]
         extensions = [
             f"{row[0]} {row[1]}"
@@ -42,9 +40,7 @@ def row_counts(url: URL) -> dict[str, int]:
     with connect(url) as conn:
         names = [
             str(row[0])
-            for row in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
-            )
+            for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")
         ]
         for name in names:
             query = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))

@@ -43,9 +43,7 @@ def parse(raw: str, *, driver: Driver, source: str) -> URL:
     try:
         url = make_url(raw.strip())
     except (ArgumentError, ValueError):
-        raise StrataError(
-            f"{source} is not a valid database URL ({mask(raw)}); expected {URL_EXAMPLE}"
-        ) from None
+        raise StrataError(f"{source} is not a valid database URL ({mask(raw)}); expected {URL_EXAMPLE}") from None
     backend, _, given_driver = url.drivername.partition("+")
     if backend not in _ACCEPTED_SCHEMES:
         raise StrataError(

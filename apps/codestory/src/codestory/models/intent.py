@@ -18,9 +18,7 @@ class StoryIntent(UUIDv7PrimaryKey, Timestamps, Base):
     __tablename__ = "story_intents"
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    repository_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
-    )
+    repository_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repositories.id", ondelete="CASCADE"), index=True)
     intent_category: Mapped[str] = mapped_column(String(50))
     goal: Mapped[str | None] = mapped_column(Text)
     expertise_level: Mapped[str] = mapped_column(String(20), default="intermediate")

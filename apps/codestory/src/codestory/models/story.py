@@ -44,12 +44,8 @@ class Story(UUIDv7PrimaryKey, Timestamps, Base):
     __table_args__ = (CheckConstraint(f"status IN {STORY_STATUSES!r}", name="status_valid"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    repository_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
-    )
-    intent_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("story_intents.id", ondelete="SET NULL"), index=True
-    )
+    repository_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repositories.id", ondelete="CASCADE"), index=True)
+    intent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("story_intents.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(500))
     style: Mapped[str] = mapped_column(String(50))
     voice_id: Mapped[str | None] = mapped_column(String(100))

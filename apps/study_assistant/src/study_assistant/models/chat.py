@@ -26,14 +26,10 @@ class ChatType(enum.Enum):
 class Chat(UUIDv7PrimaryKey, Timestamps, Base):
     __tablename__ = "chats"
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
     type: Mapped[ChatType] = mapped_column(pg_enum(ChatType, "chat_type"))
     # Unique: a topic has at most one chat. The unique index also serves the FK.
-    topic_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("topics.id", ondelete="CASCADE"), unique=True
-    )
+    topic_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), unique=True)
     is_started: Mapped[bool] = mapped_column(default=False, server_default="false")
 
     session: Mapped["StudySession"] = relationship(back_populates="chats")

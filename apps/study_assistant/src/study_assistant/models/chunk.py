@@ -45,9 +45,7 @@ class DocumentChunk(UUIDv7PrimaryKey, CreatedAt, Base):
     )
 
     document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
     parent_chunk_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("document_chunks.id", ondelete="CASCADE"), index=True
     )
@@ -57,7 +55,5 @@ class DocumentChunk(UUIDv7PrimaryKey, CreatedAt, Base):
     related_topic_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list, server_default="{}")
 
     document: Mapped["Document"] = relationship(back_populates="chunks")
-    parent: Mapped["DocumentChunk | None"] = relationship(
-        remote_side="DocumentChunk.id", back_populates="children"
-    )
+    parent: Mapped["DocumentChunk | None"] = relationship(remote_side="DocumentChunk.id", back_populates="children")
     children: Mapped[list["DocumentChunk"]] = relationship(back_populates="parent", passive_deletes=True)

@@ -27,9 +27,7 @@ class ProcessingStatus(enum.Enum):
 class Document(UUIDv7PrimaryKey, CreatedAt, Base):
     __tablename__ = "documents"
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
     file_name: Mapped[str] = mapped_column(String(500))
     file_path: Mapped[str] = mapped_column(String(2000))
     file_description: Mapped[str | None] = mapped_column(Text)

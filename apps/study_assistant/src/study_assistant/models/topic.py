@@ -18,9 +18,7 @@ if TYPE_CHECKING:
 class Topic(UUIDv7PrimaryKey, Timestamps, Base):
     __tablename__ = "topics"
 
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(500))
     subtopics: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     order_index: Mapped[int] = mapped_column(Integer)

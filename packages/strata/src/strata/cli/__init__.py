@@ -23,9 +23,10 @@ errors = Console(stderr=True)
 
 
 def _register() -> None:
-    from strata.cli import server
+    from strata.cli import check, server
 
     server.register(app)
+    check.register(app)
 
 
 def main() -> None:

@@ -103,9 +103,7 @@ def strata_template(_strata_databases: _Databases, strata_app: App) -> str:
 
 
 @pytest.fixture
-def strata_fresh_url(
-    strata_server: URL, strata_template: str, request: pytest.FixtureRequest
-) -> Iterator[URL]:
+def strata_fresh_url(strata_server: URL, strata_template: str, request: pytest.FixtureRequest) -> Iterator[URL]:
     """A database of its own for this test, cloned from the template (psycopg URL)."""
     name = unique_name("t", _worker(request))
     url = templates.clone(strata_server, strata_template, name)
@@ -160,9 +158,7 @@ async def strata_async_session(strata_shared_url: URL, strata_driver: Driver) ->
     try:
         async with engine.connect() as connection:
             outer = await connection.begin()
-            session = AsyncSession(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            )
+            session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
             try:
                 yield session
             finally:

@@ -56,9 +56,7 @@ def ensure_template(server: URL, app: App) -> tuple[str, bool]:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
             alembic_api.upgrade(app, server.set(database=building))
             conn.execute(
-                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
-                    sql.Identifier(building), sql.Identifier(name)
-                )
+                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(building), sql.Identifier(name))
             )
             conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name)))
             return name, True

@@ -25,14 +25,21 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),
     )
+    op.create_index(
+        "ix_notes_embedding_hnsw",
+        "notes",
+        ["embedding"],
+        unique=False,
+        postgresql_using="hnsw",
+        postgresql_with={"m": 16, "ef_construction": 64},
+        postgresql_ops={"embedding": "vector_cosine_ops"},
+    )
     op.create_table(
         "tags",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("note_id", sa.Uuid(), nullable=False),
         sa.Column("label", sa.String(length=50), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["note_id"], ["notes.id"], name=op.f("fk_tags_note_id_notes"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["note_id"], ["notes.id"], name=op.f("fk_tags_note_id_notes"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tags")),
     )
     op.create_index(op.f("ix_tags_note_id"), "tags", ["note_id"], unique=False)
@@ -41,5 +48,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_tags_note_id"), table_name="tags")
     op.drop_table("tags")
+    op.drop_index("ix_notes_embedding_hnsw", table_name="notes")
     op.drop_table("notes")
     op.execute('DROP TYPE IF EXISTS "mood"')

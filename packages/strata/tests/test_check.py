@@ -1,0 +1,212 @@
+"""Every check of `strata check` fails on the fault it exists to catch, and only that check.
+
+Each broken app is tinyapp with a few exact text edits, built in a temporary
+directory; a check that cannot fail here would be a defect.
+"""
+
+import importlib
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+from strata import App
+from strata.admin import drop_database, ensure_database
+from strata.checks import AppReport, Status, check_app
+from strata.checks import integrity as sums
+from strata.testing.server import unique_name
+from tiny_support import TINY
+
+Edit = tuple[str, str]
+
+
+def make_app(
+    tmp_path: Path,
+    name: str,
+    *,
+    models: list[Edit] = (),  # type: ignore[assignment]
+    migration: list[Edit] = (),  # type: ignore[assignment]
+    extra_revisions: dict[str, str] | None = None,
+    edit_after_sums: list[Edit] = (),  # type: ignore[assignment]
+    vector_queries: dict[str, str] | None = None,
+) -> App:
+    root = tmp_path / name
+    shutil.copytree(TINY, root, ignore=shutil.ignore_patterns("__pycache__", "tiny_*.py"))
+    source = _edited((TINY / "tiny_models.py").read_text(), models)
+    source = source.replace('name="tiny"', f'name="{name}"').replace("tiny_models:Base", f"{name}_models:Base")
+    (root / f"{name}_models.py").write_text(source)
+    env = root / "migrations" / "env.py"
+    env.write_text(env.read_text().replace("from tiny_models import", f"from {name}_models import"))
+    revision = root / "migrations" / "versions" / "0001_notes.py"
+    revision.write_text(_edited(revision.read_text(), migration))
+    for filename, text in (extra_revisions or {}).items():
+        (root / "migrations" / "versions" / filename).write_text(text)
+    sys.path.insert(0, str(root))
+    app: App = importlib.import_module(f"{name}_models").APP
+    sys.path.remove(str(root))
+    sums.update(app)
+    revision.write_text(_edited(revision.read_text(), edit_after_sums))
+    return replace(app, vector_queries=vector_queries or {})
+
+
+def _edited(text: str, edits: list[Edit]) -> str:
+    for old, new in edits:
+        assert old in text, f"fixture edit does not apply: {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture
+def run_checks(strata_server: URL) -> Iterator[object]:
+    created: list[URL] = []
+
+    def run(app: App) -> AppReport:
+        url = strata_server.set(database=unique_name("chk", app.name[:12]))
+        ensure_database(url)
+        created.append(url)
+        sys.path.insert(0, str(app.root))
+        try:
+            return check_app(app, url)
+        finally:
+            sys.path.remove(str(app.root))
+
+    yield run
+    for url in created:
+        drop_database(url)
+
+
+def _failed(report: AppReport) -> dict[str, str]:
+    return {r.name: r.outcome.summary for r in report.results if r.outcome.status == Status.FAIL}
+
+
+def test_the_intact_app_passes_every_check(tmp_path: Path, run_checks) -> None:  # type: ignore[no-untyped-def]
+    report = run_checks(make_app(tmp_path, "intact"))
+    assert _failed(report) == {}
+    assert [r.outcome.status for r in report.results] == [Status.PASS] * len(report.results)
+
+
+BROKEN = {
+    "an enum left behind by a downgrade": (
+        "no-trace",
+        {"migration": [("    op.execute('DROP TYPE IF EXISTS \"mood\"')\n", "")]},
+        "downgrade base left 1 object(s): type mood",
+    ),
+    "a model column missing from the migration": (
+        "matches-models",
+        {"migration": [('        sa.Column("body", sa.String(length=200), nullable=False),\n', "")]},
+        "add_column notes.body",
+    ),
+    "an HNSW index with the wrong operator class": (
+        "matches-models",
+        {
+            "migration": [
+                (
+                    'postgresql_ops={"embedding": "vector_cosine_ops"}',
+                    'postgresql_ops={"embedding": "vector_l2_ops"}',
+                )
+            ]
+        },
+        "index ix_notes_embedding_hnsw: operator class vector_l2_ops on embedding, models vector_cosine_ops",
+    ),
+    "an HNSW index with a different m": (
+        "matches-models",
+        {
+            "migration": [
+                (
+                    'postgresql_with={"m": 16, "ef_construction": 64}',
+                    'postgresql_with={"m": 8, "ef_construction": 64}',
+                )
+            ]
+        },
+        "index ix_notes_embedding_hnsw: WITH {'m': '8', 'ef_construction': '64'}, "
+        "models {'m': '16', 'ef_construction': '64'}",
+    ),
+    "a foreign key without an index": (
+        "fk-indexes",
+        {
+            "models": [
+                (
+                    'ForeignKey("notes.id", ondelete="CASCADE"), index=True)',
+                    'ForeignKey("notes.id", ondelete="CASCADE"))',
+                )
+            ],
+            "migration": [
+                ('    op.create_index(op.f("ix_tags_note_id"), "tags", ["note_id"], unique=False)\n', ""),
+                ('    op.drop_index(op.f("ix_tags_note_id"), table_name="tags")\n', ""),
+            ],
+        },
+        "1 foreign key(s) without an index: tags(note_id) → notes (fk_tags_note_id_notes): add index=True",
+    ),
+    "a foreign key without the cascade the model declares": (
+        "cascades",
+        {
+            "models": [('ForeignKey("notes.id", ondelete="CASCADE")', 'ForeignKey("notes.id")')],
+            "migration": [
+                (
+                    'name=op.f("fk_tags_note_id_notes"), ondelete="CASCADE"',
+                    'name=op.f("fk_tags_note_id_notes")',
+                )
+            ],
+        },
+        "deleting a notes row fails on fk_tags_note_id_notes: the models declare CASCADE (ORM relationship)",
+    ),
+    "two heads": (
+        "single-head",
+        {
+            "extra_revisions": {
+                f"0002_{branch}.py": f'revision = "0002{branch}"\ndown_revision = "0001"\n\n\n'
+                "def upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n"
+                for branch in "ab"
+            }
+        },
+        "2 heads (0002a, 0002b); merge them with `alembic merge heads`",
+    ),
+    "an edited revision file": (
+        "integrity",
+        {"edit_after_sums": [('"""notes and tags', '"""notes and tags, quietly edited')]},
+        "1 unrecorded change(s): changed versions/0001_notes.py; if deliberate, run `strata check --update-sums`",
+    ),
+    "a vector column queried with a distance its index cannot serve": (
+        "vector-indexes",
+        {"vector_queries": {"notes.embedding": "l2"}},
+        "notes.embedding is queried with l2 (<->), which ix_notes_embedding_hnsw (vector_cosine_ops) cannot serve",
+    ),
+    "a revision that fails to apply": (
+        "upgrade",
+        {
+            "migration": [
+                (
+                    '    op.execute("CREATE EXTENSION IF NOT EXISTS vector")\n',
+                    '    op.execute("CREATE EXTENSION IF NOT EXISTS vector")\n'
+                    '    op.execute("SELECT no_such_function()")\n',
+                )
+            ]
+        },
+        "revision 0001 failed and was rolled back; the database stays at base:",
+    ),
+    "a downgrade that cannot run": (
+        "up-down",
+        {
+            "migration": [
+                (
+                    '    op.drop_table("tags")\n',
+                    '    op.drop_table("tags")\n    op.drop_table("no_such_table")\n',
+                )
+            ]
+        },
+        'revision 0001 failed and was rolled back; the database stays at 0001: table "no_such_table" does not exist',
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", list(BROKEN))
+def test_each_fault_fails_exactly_its_check(fault: str, tmp_path: Path, run_checks) -> None:  # type: ignore[no-untyped-def]
+    expected, changes, message = BROKEN[fault]
+    name = "b_" + "".join(word[0] for word in fault.split())
+    report = run_checks(make_app(tmp_path, name, **changes))  # type: ignore[arg-type]
+    failed = _failed(report)
+    assert list(failed) == [expected], failed
+    assert message in failed[expected]
