@@ -5,7 +5,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install up test check lint format down
+.PHONY: help install up test check docs lint format down
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -23,8 +23,12 @@ up: install  ## Start the embedded PostgreSQL and migrate every app to head
 test: install  ## Run the whole test suite on a throw-away embedded PostgreSQL
 	$(UV) run pytest -n 2 --dist loadfile
 
-check: install  ## Prove every app on a scratch database: strata check (see README)
+check: install  ## Prove every app (strata check) and that the schema docs are current
 	$(UV) run strata check
+	$(UV) run strata docs --check
+
+docs: install  ## Regenerate docs/schema/ from the migrated schemas
+	$(UV) run strata docs
 
 lint: install  ## ruff (lint + format) and mypy --strict
 	$(UV) run ruff check .

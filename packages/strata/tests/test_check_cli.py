@@ -129,3 +129,9 @@ def test_update_sums_records_and_reports_changes(tmp_path: Path) -> None:
     assert sums.update(app) == ["changed versions/0001_x.py"]
     revision.unlink()
     assert sums.update(app) == ["removed versions/0001_x.py"]
+
+
+def test_committed_schema_docs_are_current(strata_cli) -> None:  # type: ignore[no-untyped-def]
+    done = strata_cli("docs", "--check")
+    assert done.returncode == 0, done.stdout
+    assert "are current" in done.stdout

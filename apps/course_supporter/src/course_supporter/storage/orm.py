@@ -113,7 +113,9 @@ class Lesson(UUIDv7PrimaryKey, CreatedAt, Base):
     order: Mapped[int] = mapped_column(Integer)
     video_start_timecode: Mapped[str | None] = mapped_column(String(20))
     video_end_timecode: Mapped[str | None] = mapped_column(String(20))
-    slide_range: Mapped[dict[str, Any] | None]
+    slide_range: Mapped[dict[str, Any] | None] = mapped_column(
+        comment='Slides the lesson covers, e.g. {"from": 3, "to": 9}'
+    )
 
     module: Mapped["Module"] = relationship(back_populates="lessons")
     concepts: Mapped[list["Concept"]] = relationship(
@@ -134,9 +136,10 @@ class Concept(UUIDv7PrimaryKey, CreatedAt, Base):
     timecodes: Mapped[list[Any] | None]
     slide_references: Mapped[list[Any] | None]
     web_references: Mapped[list[Any] | None]
-    # 1536 = OpenAI text-embedding-3-small. Changing the embedding model
-    # later needs an ALTER COLUMN migration.
-    embedding: Mapped[list[float] | None] = mapped_column(Vector(1536))
+    embedding: Mapped[list[float] | None] = mapped_column(
+        Vector(1536),
+        comment="OpenAI text-embedding-3-small (1536 dimensions); another model needs an ALTER COLUMN migration",
+    )
 
     lesson: Mapped["Lesson"] = relationship(back_populates="concepts")
 
@@ -162,6 +165,7 @@ class LLMCall(UUIDv7PrimaryKey, CreatedAt, Base):
     """One LLM call. No FK to Course: calls are logged from any context."""
 
     __tablename__ = "llm_calls"
+    __table_args__ = {"comment": "One row per LLM call, from any context; deliberately no FK to courses"}
 
     task_type: Mapped[str] = mapped_column(String(100))
     provider: Mapped[str] = mapped_column(String(50))

@@ -23,10 +23,11 @@ errors = Console(stderr=True)
 
 
 def _register() -> None:
-    from strata.cli import check, server
+    from strata.cli import check, docs, server
 
     server.register(app)
     check.register(app)
+    docs.register(app)
 
 
 def main() -> None:

@@ -16,7 +16,9 @@ Then:
 Async fixtures and `strata_driver` make a test run once per driver.
 """
 
+import os
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -27,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from strata.apps import App
 from strata.database import async_engine, sync_engine
+from strata.server import EmbeddedServer
 from strata.testing import templates
 from strata.testing.server import session_server, unique_name
 from strata.urls import DRIVERS, Driver, with_driver
@@ -34,6 +37,26 @@ from strata.urls import DRIVERS, Driver, with_driver
 
 def _worker(request: pytest.FixtureRequest) -> str:
     return str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _strata_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point STRATA_HOME at a temporary directory, so tests never touch the developer's .strata/.
+
+    Nothing starts here; if code under test falls back to the embedded server,
+    it starts in this directory and is stopped at the end of the session.
+    """
+    home = tmp_path_factory.mktemp("strata-home")
+    previous = os.environ.get("STRATA_HOME")
+    os.environ["STRATA_HOME"] = str(home)
+    try:
+        yield home
+    finally:
+        EmbeddedServer(home).stop()
+        if previous is None:
+            del os.environ["STRATA_HOME"]
+        else:
+            os.environ["STRATA_HOME"] = previous
 
 
 @pytest.fixture(scope="session")

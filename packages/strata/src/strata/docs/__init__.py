@@ -1,0 +1,1 @@
+"""`strata docs`: schema documentation read from a migrated database, never written by hand."""

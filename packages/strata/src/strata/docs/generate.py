@@ -1,0 +1,39 @@
+"""Build each app's page from a scratch database migrated to head, and compare with what is committed."""
+
+import difflib
+from pathlib import Path
+
+from strata import alembic_api
+from strata.apps import App
+from strata.checks import scratch_database
+from strata.connect import connect
+from strata.docs import render
+from strata.docs.catalog import Schema, read
+
+
+def schema_of(app: App) -> Schema:
+    with scratch_database(app, None) as url:
+        alembic_api.upgrade(app, url, "heads")
+        with connect(url) as conn:
+            return read(conn)
+
+
+def pages(apps: list[App], all_apps: list[App] | None = None) -> dict[str, str]:
+    """File name → content for `apps`; the index lists `all_apps`."""
+    schemas = {app.name: schema_of(app) for app in all_apps or apps}
+    files = {f"{app.name}.md": render.page(app.name, schemas[app.name]) for app in apps}
+    files["README.md"] = render.index(schemas)
+    return files
+
+
+def stale(directory: Path, files: dict[str, str]) -> list[str]:
+    """Unified diffs between committed files and `files`; empty when the docs are current."""
+    diffs: list[str] = []
+    for name, content in sorted(files.items()):
+        path = directory / name
+        current = path.read_text() if path.is_file() else ""
+        if current != content:
+            diffs += difflib.unified_diff(
+                current.splitlines(keepends=True), content.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+            )
+    return diffs
