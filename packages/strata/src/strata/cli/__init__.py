@@ -23,11 +23,12 @@ errors = Console(stderr=True)
 
 
 def _register() -> None:
-    from strata.cli import check, docs, server
+    from strata.cli import check, docs, lint, server
 
     server.register(app)
     check.register(app)
     docs.register(app)
+    lint.register(app)
 
 
 def main() -> None:

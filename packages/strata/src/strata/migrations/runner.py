@@ -45,22 +45,31 @@ def _options(metadata: MetaData) -> dict[str, Any]:
     }
 
 
+def _timeouts() -> list[str]:
+    settings = strata_settings()
+    return [f"SET lock_timeout = '{settings.lock_timeout}'", f"SET statement_timeout = '{settings.statement_timeout}'"]
+
+
 def _run_offline(app: App, metadata: MetaData) -> None:
+    """Write the SQL instead of running it; the script sets the same timeouts an online run does."""
     context.configure(
         url=URL.create(f"postgresql+{app.driver}"),
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
         **_options(metadata),
     )
+    for statement in _timeouts():
+        context.execute(statement)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def _run_on(connection: Connection, app: App, metadata: MetaData) -> None:
-    settings = strata_settings()
-    with migration_lock(connection, app.name, settings.migration_lock_wait):
-        connection.execute(text(f"SET lock_timeout = '{settings.lock_timeout}'"))
-        connection.execute(text(f"SET statement_timeout = '{settings.statement_timeout}'"))
+    with migration_lock(connection, app.name, strata_settings().migration_lock_wait):
+        for statement in _timeouts():
+            connection.execute(text(statement))
+        # A killed client is noticed within seconds, so its backend does not hold the lock until its statement ends.
+        connection.execute(text("SET client_connection_check_interval = '1s'"))
         connection.commit()
         context.configure(connection=connection, **_options(metadata))
         try:
