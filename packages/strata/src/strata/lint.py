@@ -89,9 +89,8 @@ def lint_app(app: App) -> list[RevisionLint]:
     script = alembic_api.script_directory(app)
     results = []
     for revision in reversed(list(script.walk_revisions())):
-        down = revision.down_revision
-        if isinstance(down, tuple):
-            down = down[0]
+        downs = revision.down_revision
+        down = downs if isinstance(downs, str) or downs is None else downs[0]
         exempt = down is None
         findings = [] if exempt else run_squawk(revision_sql(app, revision.revision, down), revision.revision)
         results.append(RevisionLint(revision.revision, exempt, findings))
