@@ -86,3 +86,46 @@ def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
     assert down.returncode == 0
     assert "embedded server stopped" in down.stdout
     assert "stopped" in strata("status").stdout
+
+
+def _courses(url: URL) -> int:
+    from strata.connect import connect
+
+    with connect(url) as conn:
+        found = conn.execute("SELECT count(*) FROM courses").fetchone()
+    return int(str(found[0])) if found else -1
+
+
+def test_make_db_reset_asks_for_confirm_on_a_database_that_is_not_embedded(strata_fresh_url: URL) -> None:
+    from strata.connect import connect
+
+    with connect(strata_fresh_url) as conn:
+        conn.execute("INSERT INTO courses (id, title) VALUES (gen_random_uuid(), 'keep me')")
+        conn.commit()
+    env = _env(COURSE_SUPPORTER_DATABASE_URL=strata_fresh_url.render_as_string(hide_password=False))
+
+    def make(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", "-s", *args],
+            cwd=APP.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+
+    refused = make("db-reset")
+    assert refused.returncode != 0
+    assert "    courses: 1 row(s)" in refused.stderr
+    assert "rerun with --yes (CONFIRM=1 for make)" in refused.stderr
+    assert _courses(strata_fresh_url) == 1
+
+    refused = make("db-downgrade")
+    assert refused.returncode != 0
+    assert _courses(strata_fresh_url) == 1
+
+    confirmed = make("db-reset", "CONFIRM=1")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert _courses(strata_fresh_url) == 0

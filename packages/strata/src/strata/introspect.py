@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
 
@@ -15,13 +16,15 @@ class Summary:
     extensions: list[str]
 
 
+def _tables(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
+    query = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+    return [str(row[0]) for row in conn.execute(query)]
+
+
 def summary(url: URL) -> Summary:
     """The revision, user tables and extensions of the database at `url`."""
     with connect(url) as conn:
-        tables = [
-            str(row[0])
-            for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")
-        ]
+        tables = _tables(conn)
         extensions = [
             f"{row[0]} {row[1]}"
             for row in conn.execute("SELECT extname, extversion FROM pg_extension ORDER BY 1")
@@ -38,11 +41,9 @@ def row_counts(url: URL) -> dict[str, int]:
     """Exact row counts of every user table, for what a destructive step would lose."""
     counts: dict[str, int] = {}
     with connect(url) as conn:
-        names = [
-            str(row[0])
-            for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")
-        ]
-        for name in names:
+        for name in _tables(conn):
+            if name == "alembic_version":
+                continue
             query = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))
             found = conn.execute(query).fetchone()
             counts[name] = int(str(found[0])) if found else 0

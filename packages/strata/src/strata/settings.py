@@ -53,7 +53,10 @@ def strata_settings() -> StrataSettings:
     except ValidationError as error:
         first = error.errors()[0]
         name = f"STRATA_{str(first['loc'][0]).upper()}"
-        raise StrataError(f"{name}={first.get('input')!r} is invalid: {first['msg']}") from None
+        reason = (
+            "use a duration such as 500ms, 5s or 1min" if first["type"] == "string_pattern_mismatch" else first["msg"]
+        )
+        raise StrataError(f"{name}={first.get('input')!r} is invalid: {reason}") from None
 
 
 def configured_url(app: App) -> tuple[URL, str] | None:

@@ -4,7 +4,7 @@ import uuid
 from pathlib import Path
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from strata import App
 from strata.orm import TYPE_ANNOTATION_MAP, CreatedAt, UUIDv7PrimaryKey, new_metadata
@@ -20,6 +20,7 @@ class Base(DeclarativeBase):
 class Note(UUIDv7PrimaryKey, CreatedAt, Base):
     __tablename__ = "notes"
     __table_args__ = (
+        CheckConstraint("char_length(body) > 0", name="body_not_empty"),
         Index(
             "ix_notes_embedding_hnsw",
             "embedding",

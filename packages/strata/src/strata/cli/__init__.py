@@ -23,9 +23,12 @@ errors = Console(stderr=True)
 
 
 def _register() -> None:
-    from strata.cli import check, docs, lint, server
+    if app.registered_commands:
+        return
+    from strata.cli import check, docs, lint, reset, server
 
     server.register(app)
+    reset.register(app)
     check.register(app)
     docs.register(app)
     lint.register(app)

@@ -9,6 +9,7 @@ import typer
 from strata import apps
 from strata.cli import console
 from strata.docs.generate import pages, stale
+from strata.errors import StrataError
 from strata.paths import workspace_root
 
 
@@ -32,9 +33,12 @@ def docs(
             raise typer.Exit(1)
         console.print(f"schema docs in {directory} are current ({len(files)} file(s))")
         return
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (directory / name).write_text(content)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            (directory / name).write_text(content)
+    except OSError as error:
+        raise StrataError(f"cannot write the schema docs to {directory} ({error.strerror}); choose --output") from None
     console.print(f"wrote {len(files)} file(s) to {directory}")
 
 

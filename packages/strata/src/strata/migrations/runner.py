@@ -101,9 +101,21 @@ def _failed_revision(error: DBAPIError) -> StrataError:
             or (current is None and not script._normalized_down_revisions)
         ]
         failed = ", ".join(children) or "?"
+    stays = current or "base"
     return StrataError(
-        f"revision {failed} failed and was rolled back; the database stays at {current or 'base'}: {reason}"
+        f"revision {failed} failed and was rolled back; the database stays at {stays}: {reason}{_hint(error)}"
     )
+
+
+def _hint(error: DBAPIError) -> str:
+    """The fix for failures a user can act on."""
+    orig = error.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate == "55P03":
+        return "; another session holds a lock the migration needs: retry when it is idle, or raise STRATA_LOCK_TIMEOUT"
+    if 'extension "vector"' in str(orig):
+        return "; pgvector >= 0.8 must be installed on the server and created by a superuser (CREATE EXTENSION vector)"
+    return ""
 
 
 def _online_url(app: App) -> URL:

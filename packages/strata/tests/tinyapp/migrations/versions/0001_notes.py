@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("mood", sa.Enum("calm", "busy", name="mood"), nullable=False),
         sa.Column("embedding", pgvector.sqlalchemy.VECTOR(dim=3), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.CheckConstraint("char_length(body) > 0", name=op.f("ck_notes_body_not_empty")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),
     )
     op.create_index(

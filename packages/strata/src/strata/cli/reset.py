@@ -1,0 +1,42 @@
+"""Destructive commands, guarded: `strata reset` and `strata guard` (for Makefiles)."""
+
+from typing import Annotated
+
+import typer
+
+from strata import alembic_api, apps
+from strata.cli import errors
+from strata.guard import confirm_destructive
+from strata.settings import resolve_url
+
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed when there is no terminal to ask on.")]
+
+
+def reset(
+    app_name: Annotated[str | None, typer.Option("--app", help="Only this app (default: all installed apps).")] = None,
+    yes: Yes = False,
+) -> None:
+    """Downgrade each app's database to base and upgrade it to head: all rows are lost."""
+    selected = apps.select(app_name)
+    for app in selected:
+        confirm_destructive(app, "reset (downgrade base, upgrade head)", yes=yes, console=errors)
+    for app in selected:
+        url = resolve_url(app, driver="psycopg")
+        alembic_api.downgrade(app, url, "base")
+        alembic_api.upgrade(app, url, "heads")
+        errors.print(f"{app.name}: reset to {','.join(alembic_api.heads(app))}", highlight=False)
+
+
+def guard(
+    app_name: Annotated[str, typer.Option("--app", help="The app whose database is at stake.")],
+    action: Annotated[str, typer.Option("--action", help="What is about to run, for the question.")],
+    yes: Yes = False,
+) -> None:
+    """Ask before a destructive step on a database that is not the embedded one; exit 1 if not confirmed."""
+    (app,) = apps.select(app_name)
+    confirm_destructive(app, action, yes=yes, console=errors)
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command()(reset)
+    cli.command()(guard)

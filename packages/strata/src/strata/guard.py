@@ -1,0 +1,46 @@
+"""Confirmation before destroying data in a database that is not the embedded one.
+
+The embedded database is a developer's scratch space and resets freely. Any
+database reached through a configured URL may be someone's real data: before
+a destructive step strata prints the tables and their row counts, asks, and
+refuses outright when nobody can answer (no TTY) unless told `--yes`.
+"""
+
+import sys
+from collections.abc import Callable
+
+from rich.console import Console
+
+from strata.apps import App
+from strata.errors import StrataError
+from strata.introspect import row_counts
+from strata.settings import configured_url, resolve_url
+from strata.urls import mask
+
+
+def confirm_destructive(
+    app: App, action: str, *, yes: bool, console: Console, ask: Callable[[str], bool] | None = None
+) -> None:
+    """Return if `action` may go ahead on the app's database; raise StrataError if not."""
+    configured = configured_url(app)
+    if configured is None:
+        return
+    url = resolve_url(app, driver="psycopg")
+    counts = row_counts(url)
+    total = sum(counts.values())
+    console.print(f"{action} on {mask(url)} (from {configured[1]}) loses:", highlight=False)
+    for table, rows in counts.items():
+        console.print(f"    {table}: {rows} row(s)", highlight=False)
+    if yes:
+        return
+    where = f"{mask(url)} is not the embedded database; {action} would lose {total} row(s) in {len(counts)} table(s)"
+    if not sys.stdin.isatty():
+        raise StrataError(f"refusing to run without confirmation: {where}; rerun with --yes (CONFIRM=1 for make)")
+    if not (ask or _ask)(f"{action} {mask(url)}?"):
+        raise StrataError("aborted; nothing was changed")
+
+
+def _ask(question: str) -> bool:
+    import typer
+
+    return typer.confirm(question, default=False)
