@@ -21,10 +21,11 @@ up: install  ## Start the embedded PostgreSQL and migrate every app to head
 	$(UV) run strata up
 
 test: install  ## Run the whole test suite on a throw-away embedded PostgreSQL
-	$(UV) run pytest -n 2 --dist loadfile
+	$(UV) run pytest -n 2
 
-check: install  ## Prove every app (strata check) and that the schema docs are current
+check: install  ## Prove every app (strata check), lint its migrations, and check the schema docs are current
 	$(UV) run strata check
+	$(UV) run strata lint
 	$(UV) run strata docs --check
 
 docs: install  ## Regenerate docs/schema/ from the migrated schemas

@@ -96,8 +96,8 @@ BROKEN = {
     ),
     "a model column missing from the migration": (
         "matches-models",
-        {"migration": [('        sa.Column("body", sa.String(length=200), nullable=False),\n', "")]},
-        "add_column notes.body",
+        {"migration": [('        sa.Column("label", sa.String(length=50), nullable=False),\n', "")]},
+        "add_column tags.label",
     ),
     "an HNSW index with the wrong operator class": (
         "matches-models",

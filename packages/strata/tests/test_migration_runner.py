@@ -13,7 +13,7 @@ from strata.errors import StrataError
 from strata.introspect import summary
 from strata.migrations.lock import lock_key
 from strata.testing.server import unique_name
-from tiny_support import TINY
+from tiny_support import STRATA_WITH_TINY, TINY
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_a_waiting_migration_says_so_and_gives_up_with_a_clear_message(
     assert lines[-1] == (
         f"error: gave up after 1 s waiting for the migration lock on '{empty_url.database}': "
         "another migration "
-        "is still running; retry when it ends, or wait longer with STRATA_MIGRATION_LOCK_WAIT"
+        "is still running; retry when it ends, or wait longer with --lock-timeout (STRATA_MIGRATION_LOCK_WAIT)"
     )
     assert summary(empty_url).revision is None
 
@@ -87,3 +87,24 @@ def test_migrations_run_with_lock_and_statement_timeouts(tiny_copy: App, empty_u
     )
     alembic_api.upgrade(tiny_copy, empty_url)
     assert "probe_5s_10m" in summary(empty_url).tables
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-m", "alembic", "-x", "lock-timeout=1", "upgrade", "head"],
+        [sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny", "--lock-timeout", "1"],
+    ],
+    ids=["alembic -x lock-timeout", "strata up --lock-timeout"],
+)
+def test_lock_timeout_flags_give_up_with_a_clear_message(empty_url: URL, command: list[str]) -> None:
+    import os
+
+    with connect(empty_url) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("tiny"),))
+        env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+        env["TINY_DATABASE_URL"] = empty_url.render_as_string(hide_password=False)
+        done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("error: gave up after 1 s waiting for the migration lock")
+    assert summary(empty_url).revision is None

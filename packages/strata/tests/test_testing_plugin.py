@@ -42,7 +42,7 @@ class TestRollbackSessionLeavesNothing:
 
     def test_the_shared_database_is_empty_again(self, strata_session: Session, strata_shared_url: URL) -> None:
         assert strata_session.scalars(select(Note)).all() == []
-        from strata.database import sync_engine
+        from strata.engines import sync_engine
 
         engine = sync_engine(strata_shared_url)
         try:

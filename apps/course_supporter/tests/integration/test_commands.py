@@ -11,7 +11,6 @@ from course_supporter.app import APP
 from sqlalchemy.engine import URL
 from strata import alembic_api
 from strata.admin import drop_database, ensure_database
-from strata.introspect import summary
 from strata.testing.server import unique_name
 
 
@@ -26,28 +25,6 @@ def empty_url(strata_server: URL) -> Iterator[URL]:
     ensure_database(url)
     yield url
     drop_database(url)
-
-
-def test_ten_parallel_alembic_upgrades_apply_each_revision_once(empty_url: URL) -> None:
-    env = _env(COURSE_SUPPORTER_DATABASE_URL=empty_url.render_as_string(hide_password=False))
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "alembic", "upgrade", "head"],
-            cwd=APP.root,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(10)
-    ]
-    outputs = [process.communicate(timeout=120) for process in processes]
-    assert [process.returncode for process in processes] == [0] * 10, outputs
-    applied = sum(err.count("Running upgrade  -> 0001") for _out, err in outputs)
-    assert applied == 1
-    found = summary(empty_url)
-    assert found.revision == alembic_api.heads(APP)[0]
-    assert len(found.tables) == 8
 
 
 def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:

@@ -107,13 +107,13 @@ def test_every_foreign_key_cascades_and_is_indexed(strata_engine: Engine) -> Non
 
 
 def test_alembic_runs_through_an_async_engine(strata_fresh_url: URL, monkeypatch: pytest.MonkeyPatch) -> None:
-    import strata.database
+    import strata.engines
     import strata.migrations.runner as runner
     from strata import alembic_api
     from study_assistant.app import APP
 
     engines: list[AsyncEngine] = []
-    real = strata.database.async_engine
+    real = strata.engines.async_engine
 
     def recording(url: URL, **options: Any) -> AsyncEngine:
         engines.append(real(url, **options))

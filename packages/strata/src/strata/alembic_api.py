@@ -37,9 +37,12 @@ def heads(app: App) -> list[str]:
     return list(script_directory(app).get_heads())
 
 
-def upgrade(app: App, url: URL, target: str = "head") -> None:
+def upgrade(app: App, url: URL, target: str = "head", *, lock_wait: float | None = None) -> None:
+    cfg = config(app, url)
+    if lock_wait is not None:
+        cfg.attributes["strata.lock_wait"] = lock_wait
     with redirect_stdout(io.StringIO()):
-        command.upgrade(config(app, url), target)
+        command.upgrade(cfg, target)
 
 
 def downgrade(app: App, url: URL, target: str = "base") -> None:

@@ -9,28 +9,11 @@ commit in request handlers.
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from strata.connect import CONNECT_TIMEOUT_SECONDS
+from strata.engines import async_engine
 from strata.urls import Driver, with_driver
-
-
-def connect_args(driver: str) -> dict[str, Any]:
-    """Driver-specific arguments that make a dead server fail fast."""
-    if driver.endswith("asyncpg"):
-        return {"timeout": CONNECT_TIMEOUT_SECONDS}
-    return {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
-
-
-def sync_engine(url: URL, **options: Any) -> Engine:
-    sync_url = with_driver(url, "psycopg")
-    return create_engine(sync_url, connect_args=connect_args("psycopg"), **options)
-
-
-def async_engine(url: URL, **options: Any) -> AsyncEngine:
-    return create_async_engine(url, connect_args=connect_args(url.drivername), **options)
 
 
 class Database:

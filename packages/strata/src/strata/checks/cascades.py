@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
 from strata.checks.rows import RowFactory
-from strata.database import sync_engine
+from strata.engines import sync_engine
 
 Row = tuple[str, int]  # (table, row number)
 

@@ -18,7 +18,7 @@ from strata.checks.catalog import CatalogIndex, indexes
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
 from strata.connect import connect
-from strata.database import sync_engine
+from strata.engines import sync_engine
 
 
 def _describe(diff: Any) -> str:

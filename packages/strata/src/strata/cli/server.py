@@ -18,7 +18,18 @@ from strata.urls import libpq, mask
 AppOption = Annotated[str | None, typer.Option("--app", help="Only this app (default: all installed apps).")]
 
 
-def up(app_name: AppOption = None) -> None:
+LockTimeout = Annotated[
+    float | None,
+    typer.Option(
+        "--lock-timeout",
+        min=0.001,
+        help="Seconds to wait for another process's migration [default: 60, or STRATA_MIGRATION_LOCK_WAIT].",
+        show_default=False,
+    ),
+]
+
+
+def up(app_name: AppOption = None, lock_timeout: LockTimeout = None) -> None:
     """Start the embedded server, create each app's database and migrate it to head."""
     selected = apps.select(app_name)
     urls = {app.name: resolve_url(app, driver="psycopg") for app in selected}
@@ -29,7 +40,7 @@ def up(app_name: AppOption = None) -> None:
     for app in selected:
         url = urls[app.name]
         with console.status(f"migrating {app.name} to head…"):
-            alembic_api.upgrade(app, url)
+            alembic_api.upgrade(app, url, lock_wait=lock_timeout)
         found = introspect.summary(url)
         head = ",".join(alembic_api.heads(app))
         revision = f"{found.revision} (head)" if found.revision == head else f"{found.revision} → {head}"

@@ -65,7 +65,7 @@ def migration_lock(connection: Connection, name: str, wait: float) -> Iterator[N
             raise StrataError(
                 f"gave up after {wait:.0f} s waiting for the migration lock on "
                 f"'{database}': another migration is still running; retry when it ends, "
-                "or wait longer with STRATA_MIGRATION_LOCK_WAIT"
+                "or wait longer with --lock-timeout (STRATA_MIGRATION_LOCK_WAIT)"
             ) from None
         connection.execute(text("RESET lock_timeout"))
     connection.commit()

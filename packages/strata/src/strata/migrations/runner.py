@@ -24,8 +24,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from strata.apps import App
-from strata.database import async_engine, sync_engine
 from strata.diagnose import connection_problem
+from strata.engines import async_engine, sync_engine
 from strata.errors import StrataError
 from strata.migrations import autogen
 from strata.migrations.lock import migration_lock
@@ -64,8 +64,25 @@ def _run_offline(app: App, metadata: MetaData) -> None:
         context.run_migrations()
 
 
+LOCK_WAIT = "strata.lock_wait"
+
+
+def _lock_wait() -> float:
+    """Seconds to wait for the migration lock: strata's flag, `-x lock-timeout=N`, or the setting."""
+    given = context.config.attributes.get(LOCK_WAIT) or context.get_x_argument(as_dictionary=True).get("lock-timeout")
+    if given is None:
+        return strata_settings().migration_lock_wait
+    try:
+        wait = float(given)
+    except ValueError:
+        wait = -1
+    if wait <= 0:
+        raise StrataError(f"lock-timeout={given!r} is invalid: give a number of seconds greater than 0")
+    return wait
+
+
 def _run_on(connection: Connection, app: App, metadata: MetaData) -> None:
-    with migration_lock(connection, app.name, strata_settings().migration_lock_wait):
+    with migration_lock(connection, app.name, _lock_wait()):
         for statement in _timeouts():
             connection.execute(text(statement))
         # A killed client is noticed within seconds, so its backend does not hold the lock until its statement ends.

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from strata.apps import App
-from strata.database import async_engine, sync_engine
+from strata.engines import async_engine, sync_engine
 from strata.server import EmbeddedServer
 from strata.testing import templates
 from strata.testing.server import session_server, unique_name

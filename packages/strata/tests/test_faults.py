@@ -1,0 +1,98 @@
+"""Faults recreated for real: a migration killed mid-run, and many replicas migrating at once."""
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import URL
+from strata import App, alembic_api, apps
+from strata.admin import drop_database, ensure_database
+from strata.introspect import summary
+from strata.testing.server import unique_name
+
+SLEEPY = '''"""a slow revision, for the kill test"""
+import os
+import sys
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+
+
+def upgrade() -> None:
+    op.execute("CREATE TABLE half_done (n int)")
+    sys.stderr.write("half-way\\n")
+    sys.stderr.flush()
+    op.execute(f"SELECT pg_sleep({float(os.environ.get('SLEEP_SECONDS', '0'))})")
+    op.execute("CREATE TABLE after_sleep (n int)")
+
+
+def downgrade() -> None:
+    op.execute("DROP TABLE after_sleep")
+    op.execute("DROP TABLE half_done")
+'''
+
+
+@pytest.fixture
+def empty_url(strata_server: URL) -> Iterator[URL]:
+    url = strata_server.set(database=unique_name("fault", "x"))
+    ensure_database(url)
+    yield url
+    drop_database(url)
+
+
+def _alembic(app: App, url: URL, **env: str) -> subprocess.Popen[str]:
+    variables = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    variables[f"{app.env_prefix}DATABASE_URL"] = url.render_as_string(hide_password=False)
+    return subprocess.Popen(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=app.root,
+        env={**variables, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_migration_killed_halfway_leaves_the_previous_revision_and_a_rerun_completes(
+    tiny_copy: App, empty_url: URL
+) -> None:
+    (tiny_copy.migrations_dir / "versions" / "0002_slow.py").write_text(SLEEPY)
+    alembic_api.upgrade(tiny_copy, empty_url, "0001")
+
+    doomed = _alembic(tiny_copy, empty_url, SLEEP_SECONDS="120")
+    assert doomed.stderr is not None
+    while (line := doomed.stderr.readline()) and line.strip() != "half-way":
+        pass
+    assert line.strip() == "half-way", "the revision never started"
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait(10)
+
+    found = summary(empty_url)
+    assert found.revision == "0001"
+    assert "half_done" not in found.tables
+
+    # The killed client's backend is still sleeping with the lock; the server notices the
+    # dead client within a second (client_connection_check_interval) and the rerun proceeds.
+    rerun = _alembic(tiny_copy, empty_url)
+    _out, err = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, err
+    found = summary(empty_url)
+    assert found.revision == "0002"
+    assert {"half_done", "after_sleep"} <= set(found.tables)
+
+
+@pytest.mark.parametrize("app", list(apps.discover().values()), ids=lambda app: app.name)
+def test_ten_replicas_upgrading_at_once_all_succeed_and_each_revision_runs_once(app: App, empty_url: URL) -> None:
+    processes = [_alembic(app, empty_url) for _ in range(10)]
+    outputs = [process.communicate(timeout=180) for process in processes]
+    assert [process.returncode for process in processes] == [0] * 10, [err for _out, err in outputs]
+    revisions = [script.revision for script in alembic_api.script_directory(app).walk_revisions()]
+    log = "".join(err for _out, err in outputs)
+    ran = {revision: log.count(f"-> {revision}, ") for revision in revisions}
+    assert ran == dict.fromkeys(revisions, 1)
+    assert summary(empty_url).revision == alembic_api.heads(app)[0]
