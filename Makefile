@@ -5,7 +5,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install up test check docs lint format down
+.PHONY: help install up test check docs bench bench-quick lint format down
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -27,6 +27,12 @@ check: install  ## Prove every app (strata check), lint its migrations, and chec
 	$(UV) run strata check
 	$(UV) run strata lint
 	$(UV) run strata docs --check
+
+bench: install  ## Full benchmarks (about 10 minutes); results and plot into benchmarks/results/
+	$(UV) run strata bench --save benchmarks/results
+
+bench-quick: install  ## Every benchmark at small sizes, as a smoke test (asserts nothing about speed)
+	$(UV) run strata bench --quick
 
 docs: install  ## Regenerate docs/schema/ from the migrated schemas
 	$(UV) run strata docs

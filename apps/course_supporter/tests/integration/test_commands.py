@@ -58,6 +58,18 @@ def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
 
         status = strata("status")
         assert "running" in status.stdout
+
+        psql = subprocess.run(
+            [sys.executable, "-m", "strata", "psql", "course_supporter"],
+            env=env,
+            input="SELECT 'psql sees ' || extname FROM pg_extension WHERE extname = 'vector';\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert psql.returncode == 0, psql.stderr
+        assert "psql sees vector" in psql.stdout
     finally:
         down = strata("down")
     assert down.returncode == 0

@@ -25,13 +25,14 @@ errors = Console(stderr=True)
 def _register() -> None:
     if app.registered_commands:
         return
-    from strata.cli import check, docs, lint, reset, server
+    from strata.cli import bench, check, docs, lint, reset, server
 
     server.register(app)
     reset.register(app)
     check.register(app)
     docs.register(app)
     lint.register(app)
+    bench.register(app)
 
 
 def main() -> None:

@@ -85,6 +85,7 @@ class _Databases:
     def __init__(self, server: URL, worker: str):
         self.server = server
         self.worker = worker
+        self.cloner = templates.Cloner(server)
         self.templates: dict[str, str] = {}
         self.shared: dict[str, URL] = {}
         self.engines: dict[str, Engine] = {}
@@ -97,7 +98,7 @@ class _Databases:
     def shared_url(self, app: App) -> URL:
         if app.name not in self.shared:
             name = unique_name("rb", self.worker)
-            self.shared[app.name] = templates.clone(self.server, self.template(app), name)
+            self.shared[app.name] = self.cloner.clone(self.template(app), name)
         return self.shared[app.name]
 
     def rollback_engine(self, app: App) -> Engine:
@@ -109,7 +110,8 @@ class _Databases:
         for engine in self.engines.values():
             engine.dispose()
         for url in self.shared.values():
-            templates.drop(self.server, str(url.database))
+            self.cloner.drop(str(url.database))
+        self.cloner.close()
 
 
 @pytest.fixture(scope="session")
@@ -126,12 +128,14 @@ def strata_template(_strata_databases: _Databases, strata_app: App) -> str:
 
 
 @pytest.fixture
-def strata_fresh_url(strata_server: URL, strata_template: str, request: pytest.FixtureRequest) -> Iterator[URL]:
+def strata_fresh_url(
+    _strata_databases: _Databases, strata_template: str, request: pytest.FixtureRequest
+) -> Iterator[URL]:
     """A database of its own for this test, cloned from the template (psycopg URL)."""
     name = unique_name("t", _worker(request))
-    url = templates.clone(strata_server, strata_template, name)
+    url = _strata_databases.cloner.clone(strata_template, name)
     yield url
-    templates.drop(strata_server, name)
+    _strata_databases.cloner.drop(name)
 
 
 @pytest.fixture(params=DRIVERS)
