@@ -1,12 +1,12 @@
 """A bad database URL gives one line naming the problem, exit code 1, no traceback, no password."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
+from strata.testing.server import subprocess_env
 from strata.urls import libpq
 from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY, TINY
 
@@ -14,7 +14,7 @@ WRONG = "wrong-Pw-4711"
 
 
 def _run(command: list[str], url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env = subprocess_env()
     env["TINY_DATABASE_URL"] = url
     return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False, timeout=60)
 

@@ -1,7 +1,6 @@
 """`strata check` as a user runs it: every installed app, JSON for CI, and a guarded --database-url."""
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,13 +12,13 @@ import pytest
 from sqlalchemy.engine import URL
 from strata.admin import drop_database, ensure_database
 from strata.connect import connect
-from strata.testing.server import unique_name
+from strata.testing.server import subprocess_env, unique_name
 
 
 @pytest.fixture(scope="module")
 def strata_cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Runs `strata` with its own STRATA_HOME, so the developer's .strata/ is never touched."""
-    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env = subprocess_env()
     env |= {"STRATA_HOME": str(tmp_path_factory.mktemp("home")), "COLUMNS": "200"}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

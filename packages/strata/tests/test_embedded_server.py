@@ -13,6 +13,7 @@ from strata.admin import ensure_database
 from strata.connect import connect
 from strata.errors import StrataError
 from strata.server import EmbeddedServer
+from strata.testing.server import subprocess_env
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ def _unwritable_home(tmp_path: Path) -> Path:
 
 def test_an_unwritable_home_is_one_line_naming_the_fix(tmp_path: Path) -> None:
     home = _unwritable_home(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env = subprocess_env()
     done = subprocess.run(
         [sys.executable, "-m", "strata", "up"],
         env={**env, "STRATA_HOME": str(home)},

@@ -1,6 +1,5 @@
 """Faults recreated for real: a migration killed mid-run, and many replicas migrating at once."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from sqlalchemy.engine import URL
 from strata import App, alembic_api, apps
 from strata.admin import drop_database, ensure_database
 from strata.introspect import summary
-from strata.testing.server import unique_name
+from strata.testing.server import subprocess_env, unique_name
 
 SLEEPY = '''"""a slow revision, for the kill test"""
 import os
@@ -46,7 +45,7 @@ def empty_url(strata_server: URL) -> Iterator[URL]:
 
 
 def _alembic(app: App, url: URL, **env: str) -> subprocess.Popen[str]:
-    variables = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    variables = subprocess_env()
     variables[f"{app.env_prefix}DATABASE_URL"] = url.render_as_string(hide_password=False)
     return subprocess.Popen(
         [sys.executable, "-m", "alembic", "upgrade", "head"],

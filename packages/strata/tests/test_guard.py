@@ -11,7 +11,7 @@ from sqlalchemy.engine import URL
 from strata import alembic_api
 from strata.admin import drop_database, ensure_database
 from strata.connect import connect
-from strata.testing.server import unique_name
+from strata.testing.server import subprocess_env, unique_name
 from strata.urls import mask
 from tiny_models import APP
 from tiny_support import STRATA_WITH_TINY, TINY
@@ -40,7 +40,7 @@ def _notes(url: URL) -> int:
 def _strata(
     url: URL | None, *args: str, stdin: int | None = None, answer: bytes | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env = subprocess_env()
     if url is not None:
         env["TINY_DATABASE_URL"] = url.render_as_string(hide_password=False)
     command = [sys.executable, "-c", STRATA_WITH_TINY, *args]

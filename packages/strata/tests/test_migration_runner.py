@@ -12,7 +12,7 @@ from strata.connect import connect
 from strata.errors import StrataError
 from strata.introspect import summary
 from strata.migrations.lock import lock_key
-from strata.testing.server import unique_name
+from strata.testing.server import subprocess_env, unique_name
 from tiny_support import STRATA_WITH_TINY, TINY
 
 
@@ -98,11 +98,10 @@ def test_migrations_run_with_lock_and_statement_timeouts(tiny_copy: App, empty_u
     ids=["alembic -x lock-timeout", "strata up --lock-timeout"],
 )
 def test_lock_timeout_flags_give_up_with_a_clear_message(empty_url: URL, command: list[str]) -> None:
-    import os
 
     with connect(empty_url) as holder:
         holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("tiny"),))
-        env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+        env = subprocess_env()
         env["TINY_DATABASE_URL"] = empty_url.render_as_string(hide_password=False)
         done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 1

@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import URL
 from strata import alembic_api
+from strata.testing.server import subprocess_env
 from strata.urls import libpq
 from tiny_models import APP
 from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY, TINY
@@ -28,7 +29,7 @@ def canary_db(password_server: URL) -> Iterator[URL]:
 
 
 def _strata(url: URL, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env = subprocess_env()
     env |= {"TINY_DATABASE_URL": libpq(url), "COLUMNS": "250"}
     return subprocess.run(
         [sys.executable, "-c", STRATA_WITH_TINY, *args],

@@ -1,6 +1,5 @@
 """The seed's commands, run as a user runs them: alembic in parallel, strata up and down."""
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,12 +10,7 @@ from course_supporter.app import APP
 from sqlalchemy.engine import URL
 from strata import alembic_api
 from strata.admin import drop_database, ensure_database
-from strata.testing.server import unique_name
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
-    return {**env, **extra}
+from strata.testing.server import subprocess_env, unique_name
 
 
 @pytest.fixture
@@ -28,7 +22,7 @@ def empty_url(strata_server: URL) -> Iterator[URL]:
 
 
 def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
-    env = _env(STRATA_HOME=str(tmp_path / "home"), COLUMNS="200")
+    env = subprocess_env(STRATA_HOME=str(tmp_path / "home"), COLUMNS="200")
 
     def strata(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -91,7 +85,7 @@ def test_make_db_reset_asks_for_confirm_on_a_database_that_is_not_embedded(strat
     with connect(strata_fresh_url) as conn:
         conn.execute("INSERT INTO courses (id, title) VALUES (gen_random_uuid(), 'keep me')")
         conn.commit()
-    env = _env(COURSE_SUPPORTER_DATABASE_URL=strata_fresh_url.render_as_string(hide_password=False))
+    env = subprocess_env(COURSE_SUPPORTER_DATABASE_URL=strata_fresh_url.render_as_string(hide_password=False))
 
     def make(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

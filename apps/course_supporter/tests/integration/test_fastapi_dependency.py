@@ -1,6 +1,5 @@
 """The seed's FastAPI dependency serves a real request against a real database."""
 
-import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -16,6 +15,7 @@ from fastapi import Depends, FastAPI
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
+from strata.testing.server import subprocess_env
 from strata.urls import Driver, with_driver
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
@@ -65,7 +65,7 @@ def test_importing_the_database_module_neither_connects_nor_starts_a_server(tmp_
     probe = (
         "import course_supporter.storage.database as d, course_supporter.config as c; print(d.database._engine is None)"
     )
-    env = {k: v for k, v in os.environ.items() if not k.endswith("DATABASE_URL")}
+    env = subprocess_env()
     env["STRATA_HOME"] = str(home)
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"

@@ -53,6 +53,19 @@ class Database:
         async with self.sessionmaker() as session:
             yield session
 
+    def exports(self, **names: str) -> Callable[[str], Any]:
+        """A module `__getattr__` serving this database's lazy attributes under the names a seed uses.
+
+        __getattr__ = database.exports(engine="engine", async_session="sessionmaker")
+        """
+
+        def module_getattr(name: str) -> Any:
+            if name in names:
+                return getattr(self, names[name])
+            raise AttributeError(f"no attribute {name!r}")
+
+        return module_getattr
+
     async def dispose(self) -> None:
         engine, self._engine, self._sessionmaker = self._engine, None, None
         if engine is not None:

@@ -5,7 +5,6 @@ use, so importing this module never connects or starts a server.
 """
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strata import Database
@@ -15,12 +14,7 @@ from course_supporter.config import settings
 database = Database(lambda: settings.database_url, echo=settings.is_dev, pool_size=5, max_overflow=10)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "engine":
-        return database.engine
-    if name == "async_session":
-        return database.sessionmaker
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = database.exports(engine="engine", async_session="sessionmaker")
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:

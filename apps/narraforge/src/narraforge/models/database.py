@@ -7,7 +7,6 @@ development.
 """
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strata import Database
@@ -23,12 +22,7 @@ database = Database(
 )
 
 
-def __getattr__(name: str) -> Any:
-    if name == "engine":
-        return database.engine
-    if name == "async_session_maker":
-        return database.sessionmaker
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = database.exports(engine="engine", async_session_maker="sessionmaker")
 
 
 async def get_db() -> AsyncIterator[AsyncSession]:

@@ -33,6 +33,12 @@ def session_server(directory: Path) -> Iterator[URL]:
         server.stop()
 
 
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any *_DATABASE_URL, plus `extra`: for commands run as a user would."""
+    clean = {name: value for name, value in os.environ.items() if not name.endswith("DATABASE_URL")}
+    return clean | extra
+
+
 def unique_name(kind: str, worker: str) -> str:
     """A database name no other worker or run will generate."""
     return f"strata_{kind}_{worker}_{secrets.token_hex(4)}"
