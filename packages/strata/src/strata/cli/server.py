@@ -13,7 +13,7 @@ from strata.errors import StrataError
 from strata.server import dev_server
 from strata.server.process import binary
 from strata.settings import configured_url, resolve_url
-from strata.urls import libpq, mask
+from strata.urls import libpq, mask, with_driver
 
 AppOption = Annotated[str | None, typer.Option("--app", help="Only this app (default: all installed apps).")]
 
@@ -44,7 +44,8 @@ def up(app_name: AppOption = None, lock_timeout: LockTimeout = None) -> None:
         found = introspect.summary(url)
         head = ",".join(alembic_api.heads(app))
         revision = f"{found.revision} (head)" if found.revision == head else f"{found.revision} → {head}"
-        table.add_row(app.name, mask(url), revision, str(len(found.tables)), ", ".join(found.extensions))
+        shown = mask(with_driver(url, app.driver))  # the URL the app itself uses
+        table.add_row(app.name, shown, revision, str(len(found.tables)), ", ".join(found.extensions))
     console.print(table)
     console.print(f"Connect with [bold]strata psql APP[/], e.g. [bold]strata psql {selected[0].name}[/]")
 
