@@ -11,7 +11,6 @@ from strata.checks import AppReport, check_app, scratch_database
 from strata.checks import integrity as sums
 from strata.checks.report import as_json, print_table
 from strata.cli import console, errors
-from strata.errors import StrataError
 from strata.urls import parse
 
 
@@ -63,6 +62,3 @@ def check(
 
 def register(cli: typer.Typer) -> None:
     cli.command()(check)
-
-
-__all__ = ["StrataError", "register"]

@@ -151,19 +151,14 @@ def _run_online(app: App, metadata: MetaData) -> None:
         return
     engine = sync_engine(url, poolclass=pool.NullPool)
     try:
-        with engine.connect() as conn:
-            _run_on(conn, app, metadata)
-    except OperationalError as error:
-        if error.connection_invalidated or not _connected(error):
+        try:
+            conn = engine.connect()
+        except OperationalError as error:
             raise connection_problem(error, url) from None
-        raise
+        with conn:
+            _run_on(conn, app, metadata)
     finally:
         engine.dispose()
-
-
-def _connected(error: OperationalError) -> bool:
-    """Whether the error came after the connection was made."""
-    return error.statement is not None and error.statement != "select pg_catalog.version()"
 
 
 async def _run_async(url: URL, app: App, metadata: MetaData) -> None:
