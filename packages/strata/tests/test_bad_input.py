@@ -8,7 +8,7 @@ subprocesses through both `strata` and `alembic`.
 import os
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -18,11 +18,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strata import App, alembic_api, apps
-from strata.admin import drop_database, ensure_database
 from strata.cli import main
 from strata.connect import connect
 from strata.errors import StrataError
-from strata.testing.server import unique_name
 from strata.urls import libpq, mask
 from strata.write_errors import explain_write_error
 from tiny_models import APP, Note, Tag
@@ -59,14 +57,6 @@ def strata(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], 
         return int(exited.value.code or 0), out, lines[-1] if lines else ""
 
     return run
-
-
-@pytest.fixture
-def empty_db(strata_server: URL) -> Iterator[URL]:
-    url = strata_server.set(database=unique_name("bad", "in"))
-    ensure_database(url)
-    yield url
-    drop_database(url)
 
 
 def _tables(url: URL) -> int:
@@ -132,8 +122,8 @@ def test_a_wrong_password(strata: Run, password_server: URL) -> None:
     )
 
 
-def test_an_unknown_user(strata: Run, empty_db: URL) -> None:
-    url = empty_db.set(username="ghost")
+def test_an_unknown_user(strata: Run, strata_empty_url: URL) -> None:
+    url = strata_empty_url.set(username="ghost")
     code, _out, last = strata("up", "--app", "tiny", TINY_DATABASE_URL=libpq(url))
     assert (code, last) == (
         1,
@@ -220,21 +210,21 @@ def test_an_unwritable_strata_home(strata: Run, tmp_path: Path) -> None:
         ("STRATA_STATEMENT_TIMEOUT", "1;DROP TABLE notes", "use a duration such as 500ms, 5s or 1min"),
     ],
 )
-def test_invalid_strata_settings(strata: Run, empty_db: URL, variable: str, value: str, reason: str) -> None:
-    code, _out, last = strata("up", "--app", "tiny", TINY_DATABASE_URL=libpq(empty_db), **{variable: value})
+def test_invalid_strata_settings(strata: Run, strata_empty_url: URL, variable: str, value: str, reason: str) -> None:
+    code, _out, last = strata("up", "--app", "tiny", TINY_DATABASE_URL=libpq(strata_empty_url), **{variable: value})
     assert (code, last) == (1, f"error: {variable}={value!r} is invalid: {reason}")
-    assert _tables(empty_db) == 0
+    assert _tables(strata_empty_url) == 0
 
 
-def test_two_apps_resolving_to_one_database(strata: Run, empty_db: URL) -> None:
-    code, _out, last = strata("up", DATABASE_URL=libpq(empty_db))
+def test_two_apps_resolving_to_one_database(strata: Run, strata_empty_url: URL) -> None:
+    code, _out, last = strata("up", DATABASE_URL=libpq(strata_empty_url))
     first, second = sorted({*INSTALLED, "tiny"})[:2]
     assert (code, last) == (
         1,
-        f"error: apps {first} and {second} resolve to the same database ({mask(empty_db)}); "
+        f"error: apps {first} and {second} resolve to the same database ({mask(strata_empty_url)}); "
         f"give each its own with {second.upper()}_DATABASE_URL",
     )
-    assert _tables(empty_db) == 0
+    assert _tables(strata_empty_url) == 0
 
 
 def test_check_with_a_malformed_database_url(strata: Run) -> None:
@@ -260,19 +250,19 @@ def test_docs_into_an_unwritable_directory(strata: Run, tmp_path: Path, monkeypa
 
 
 def test_a_migration_blocked_by_a_lock_fails_fast_with_a_retry_hint(
-    empty_db: URL, tiny_copy: App, monkeypatch: pytest.MonkeyPatch
+    strata_empty_url: URL, tiny_copy: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alembic_api.upgrade(tiny_copy, empty_db)
+    alembic_api.upgrade(tiny_copy, strata_empty_url)
     (tiny_copy.migrations_dir / "versions" / "0002_alter.py").write_text(
         'from alembic import op\nrevision = "0002"\ndown_revision = "0001"\n\n\n'
         'def upgrade() -> None:\n    op.execute("ALTER TABLE notes ADD COLUMN extra int")\n\n\n'
         "def downgrade() -> None:\n    pass\n"
     )
     monkeypatch.setenv("STRATA_LOCK_TIMEOUT", "200ms")
-    with connect(empty_db) as holder:
+    with connect(strata_empty_url) as holder:
         holder.execute("LOCK TABLE notes IN ACCESS SHARE MODE")  # a long report, say
         with pytest.raises(StrataError) as caught:
-            alembic_api.upgrade(tiny_copy, empty_db)
+            alembic_api.upgrade(tiny_copy, strata_empty_url)
     assert str(caught.value) == (
         "revision 0002 failed and was rolled back; the database stays at 0001: canceling statement due to lock "
         "timeout; another session holds a lock the migration needs: retry when it is idle, or raise STRATA_LOCK_TIMEOUT"

@@ -3,14 +3,12 @@
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import URL
 from strata import App, alembic_api, apps
-from strata.admin import drop_database, ensure_database
 from strata.introspect import summary
-from strata.testing.server import subprocess_env, unique_name
+from strata.testing.server import subprocess_env
 
 SLEEPY = '''"""a slow revision, for the kill test"""
 import os
@@ -36,14 +34,6 @@ def downgrade() -> None:
 '''
 
 
-@pytest.fixture
-def empty_url(strata_server: URL) -> Iterator[URL]:
-    url = strata_server.set(database=unique_name("fault", "x"))
-    ensure_database(url)
-    yield url
-    drop_database(url)
-
-
 def _alembic(app: App, url: URL, **env: str) -> subprocess.Popen[str]:
     variables = subprocess_env()
     variables[f"{app.env_prefix}DATABASE_URL"] = url.render_as_string(hide_password=False)
@@ -58,12 +48,12 @@ def _alembic(app: App, url: URL, **env: str) -> subprocess.Popen[str]:
 
 
 def test_a_migration_killed_halfway_leaves_the_previous_revision_and_a_rerun_completes(
-    tiny_copy: App, empty_url: URL
+    tiny_copy: App, strata_empty_url: URL
 ) -> None:
     (tiny_copy.migrations_dir / "versions" / "0002_slow.py").write_text(SLEEPY)
-    alembic_api.upgrade(tiny_copy, empty_url, "0001")
+    alembic_api.upgrade(tiny_copy, strata_empty_url, "0001")
 
-    doomed = _alembic(tiny_copy, empty_url, SLEEP_SECONDS="120")
+    doomed = _alembic(tiny_copy, strata_empty_url, SLEEP_SECONDS="120")
     assert doomed.stderr is not None
     while (line := doomed.stderr.readline()) and line.strip() != "half-way":
         pass
@@ -71,27 +61,29 @@ def test_a_migration_killed_halfway_leaves_the_previous_revision_and_a_rerun_com
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(10)
 
-    found = summary(empty_url)
+    found = summary(strata_empty_url)
     assert found.revision == "0001"
     assert "half_done" not in found.tables
 
     # The killed client's backend is still sleeping with the lock; the server notices the
     # dead client within a second (client_connection_check_interval) and the rerun proceeds.
-    rerun = _alembic(tiny_copy, empty_url)
+    rerun = _alembic(tiny_copy, strata_empty_url)
     _out, err = rerun.communicate(timeout=60)
     assert rerun.returncode == 0, err
-    found = summary(empty_url)
+    found = summary(strata_empty_url)
     assert found.revision == "0002"
     assert {"half_done", "after_sleep"} <= set(found.tables)
 
 
 @pytest.mark.parametrize("app", list(apps.discover().values()), ids=lambda app: app.name)
-def test_ten_replicas_upgrading_at_once_all_succeed_and_each_revision_runs_once(app: App, empty_url: URL) -> None:
-    processes = [_alembic(app, empty_url) for _ in range(10)]
+def test_ten_replicas_upgrading_at_once_all_succeed_and_each_revision_runs_once(
+    app: App, strata_empty_url: URL
+) -> None:
+    processes = [_alembic(app, strata_empty_url) for _ in range(10)]
     outputs = [process.communicate(timeout=180) for process in processes]
     assert [process.returncode for process in processes] == [0] * 10, [err for _out, err in outputs]
     revisions = [script.revision for script in alembic_api.script_directory(app).walk_revisions()]
     log = "".join(err for _out, err in outputs)
     ran = {revision: log.count(f"-> {revision}, ") for revision in revisions}
     assert ran == dict.fromkeys(revisions, 1)
-    assert summary(empty_url).revision == alembic_api.heads(app)[0]
+    assert summary(strata_empty_url).revision == alembic_api.heads(app)[0]

@@ -2,35 +2,25 @@
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import URL
 from strata import App, alembic_api
-from strata.admin import drop_database, ensure_database
 from strata.connect import connect
 from strata.errors import StrataError
 from strata.introspect import summary
 from strata.migrations.lock import lock_key
-from strata.testing.server import subprocess_env, unique_name
+from strata.testing.server import subprocess_env
 from tiny_support import STRATA_WITH_TINY, TINY
 
 
-@pytest.fixture
-def empty_url(strata_server: URL) -> Iterator[URL]:
-    url = strata_server.set(database=unique_name("run", "x"))
-    ensure_database(url)
-    yield url
-    drop_database(url)
-
-
 def test_a_waiting_migration_says_so_and_gives_up_with_a_clear_message(
-    empty_url: URL, monkeypatch: pytest.MonkeyPatch
+    strata_empty_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with connect(empty_url) as holder:
+    with connect(strata_empty_url) as holder:
         holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("tiny"),))
         env = {
-            "TINY_DATABASE_URL": empty_url.render_as_string(hide_password=False),
+            "TINY_DATABASE_URL": strata_empty_url.render_as_string(hide_password=False),
             "STRATA_MIGRATION_LOCK_WAIT": "1",
         }
         import os
@@ -47,17 +37,17 @@ def test_a_waiting_migration_says_so_and_gives_up_with_a_clear_message(
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1
     assert lines[0].startswith(
-        f"strata: waiting up to 1 s for the migration lock on '{empty_url.database}', held by pid "
+        f"strata: waiting up to 1 s for the migration lock on '{strata_empty_url.database}', held by pid "
     )
     assert lines[-1] == (
-        f"error: gave up after 1 s waiting for the migration lock on '{empty_url.database}': "
+        f"error: gave up after 1 s waiting for the migration lock on '{strata_empty_url.database}': "
         "another migration "
         "is still running; retry when it ends, or wait longer with --lock-timeout (STRATA_MIGRATION_LOCK_WAIT)"
     )
-    assert summary(empty_url).revision is None
+    assert summary(strata_empty_url).revision is None
 
 
-def test_a_failing_revision_is_named_and_rolled_back(tiny_copy: App, empty_url: URL) -> None:
+def test_a_failing_revision_is_named_and_rolled_back(tiny_copy: App, strata_empty_url: URL) -> None:
     (tiny_copy.migrations_dir / "versions" / "0002_broken.py").write_text(
         '"""broken"""\nfrom alembic import op\n\nrevision = "0002"\ndown_revision = "0001"\n\n\n'
         "def upgrade() -> None:\n"
@@ -66,15 +56,15 @@ def test_a_failing_revision_is_named_and_rolled_back(tiny_copy: App, empty_url: 
         "def downgrade() -> None:\n    pass\n"
     )
     with pytest.raises(StrataError) as caught:
-        alembic_api.upgrade(tiny_copy, empty_url)
+        alembic_api.upgrade(tiny_copy, strata_empty_url)
     assert str(caught.value).startswith("revision 0002 failed and was rolled back; the database stays at 0001: ")
     assert "no_such_function() does not exist" in str(caught.value)
-    found = summary(empty_url)
+    found = summary(strata_empty_url)
     assert found.revision == "0001"
     assert "half_done" not in found.tables
 
 
-def test_migrations_run_with_lock_and_statement_timeouts(tiny_copy: App, empty_url: URL) -> None:
+def test_migrations_run_with_lock_and_statement_timeouts(tiny_copy: App, strata_empty_url: URL) -> None:
     (tiny_copy.migrations_dir / "versions" / "0002_probe.py").write_text(
         '"""probe"""\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
         'revision = "0002"\ndown_revision = "0001"\n\n\n'
@@ -85,8 +75,8 @@ def test_migrations_run_with_lock_and_statement_timeouts(tiny_copy: App, empty_u
         '    op.execute(f"CREATE TABLE probe_{lock}_{statement} (n int)".replace("min", "m"))\n\n\n'
         "def downgrade() -> None:\n    pass\n"
     )
-    alembic_api.upgrade(tiny_copy, empty_url)
-    assert "probe_5s_10m" in summary(empty_url).tables
+    alembic_api.upgrade(tiny_copy, strata_empty_url)
+    assert "probe_5s_10m" in summary(strata_empty_url).tables
 
 
 @pytest.mark.parametrize(
@@ -97,13 +87,13 @@ def test_migrations_run_with_lock_and_statement_timeouts(tiny_copy: App, empty_u
     ],
     ids=["alembic -x lock-timeout", "strata up --lock-timeout"],
 )
-def test_lock_timeout_flags_give_up_with_a_clear_message(empty_url: URL, command: list[str]) -> None:
+def test_lock_timeout_flags_give_up_with_a_clear_message(strata_empty_url: URL, command: list[str]) -> None:
 
-    with connect(empty_url) as holder:
+    with connect(strata_empty_url) as holder:
         holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("tiny"),))
         env = subprocess_env()
-        env["TINY_DATABASE_URL"] = empty_url.render_as_string(hide_password=False)
+        env["TINY_DATABASE_URL"] = strata_empty_url.render_as_string(hide_password=False)
         done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("error: gave up after 1 s waiting for the migration lock")
-    assert summary(empty_url).revision is None
+    assert summary(strata_empty_url).revision is None

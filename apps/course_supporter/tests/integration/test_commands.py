@@ -2,23 +2,12 @@
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from course_supporter.app import APP
 from sqlalchemy.engine import URL
 from strata import alembic_api
-from strata.admin import drop_database, ensure_database
-from strata.testing.server import subprocess_env, unique_name
-
-
-@pytest.fixture
-def empty_url(strata_server: URL) -> Iterator[URL]:
-    url = strata_server.set(database=unique_name("par", "cs"))
-    ensure_database(url)
-    yield url
-    drop_database(url)
+from strata.testing.server import subprocess_env
 
 
 def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:

@@ -13,30 +13,37 @@ from sqlalchemy.engine import URL
 
 from strata.connect import connect
 
+Conn = psycopg.Connection[tuple[object, ...]]
+
 
 @contextmanager
-def maintenance(url: URL) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+def maintenance(url: URL) -> Iterator[Conn]:
     """An autocommit connection to the server's `postgres` database."""
     with connect(url.set(database="postgres"), autocommit=True) as conn:
         yield conn
 
 
+def exists(conn: Conn, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def drop(conn: Conn, name: str) -> None:
+    """Drop database `name` if it exists, closing its sessions (on a maintenance connection)."""
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 def database_exists(url: URL) -> bool:
     with maintenance(url) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)).fetchone()
-    return found is not None
+        return exists(conn, str(url.database))
 
 
-def ensure_database(url: URL, *, template: str | None = None) -> bool:
+def ensure_database(url: URL) -> bool:
     """Create the database of `url` unless it exists; True when it was created."""
     with maintenance(url) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)).fetchone():
+        if exists(conn, str(url.database)):
             return False
-        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(str(url.database)))
-        if template:
-            statement = sql.SQL("{} TEMPLATE {} STRATEGY WAL_LOG").format(statement, sql.Identifier(template))
         try:
-            conn.execute(statement)
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(str(url.database))))
         except psycopg.errors.DuplicateDatabase:
             return False  # another process won the race, which is fine
     return True
@@ -44,4 +51,4 @@ def ensure_database(url: URL, *, template: str | None = None) -> bool:
 
 def drop_database(url: URL) -> None:
     with maintenance(url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(str(url.database))))
+        drop(conn, str(url.database))

@@ -48,11 +48,16 @@ class App:
     def env_prefix(self) -> str:
         return f"{self.name.upper()}_"
 
-    def metadata(self) -> MetaData:
+    def declarative_base(self) -> object:
+        """The object `models` names: the app's declarative base (or its MetaData)."""
         module_name, _, attribute = self.models.partition(":")
         target: object = import_module(module_name)
         for part in attribute.split("."):
             target = getattr(target, part)
+        return target
+
+    def metadata(self) -> MetaData:
+        target = self.declarative_base()
         if hasattr(target, "metadata") and not isinstance(target, MetaData):
             target = target.metadata
         if not isinstance(target, MetaData):

@@ -21,20 +21,22 @@ def _tables(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
     return [str(row[0]) for row in conn.execute(query)]
 
 
+def extensions(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
+    """Installed extensions as "name version", plpgsql (always there) left out."""
+    rows = conn.execute("SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1")
+    return [f"{name} {version}" for name, version in rows]
+
+
 def summary(url: URL) -> Summary:
     """The revision, user tables and extensions of the database at `url`."""
     with connect(url) as conn:
         tables = _tables(conn)
-        extensions = [
-            f"{row[0]} {row[1]}"
-            for row in conn.execute("SELECT extname, extversion FROM pg_extension ORDER BY 1")
-            if row[0] != "plpgsql"
-        ]
+        found_extensions = extensions(conn)
         revision = None
         if "alembic_version" in tables:
             found = conn.execute("SELECT version_num FROM alembic_version").fetchall()
             revision = ",".join(sorted(str(row[0]) for row in found)) or None
-    return Summary(revision, [t for t in tables if t != "alembic_version"], extensions)
+    return Summary(revision, [t for t in tables if t != "alembic_version"], found_extensions)
 
 
 def row_counts(url: URL) -> dict[str, int]:

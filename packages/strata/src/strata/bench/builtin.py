@@ -108,7 +108,7 @@ def _testdb(ctx: BenchContext, repeat: int, result: Result) -> None:
         rollback()  # warm the pool, as the session-wide engine is in a test run
         timings["rollback session"] = measure(rollback, repeat=repeat)
         engine.dispose()
-        templates.drop(ctx.server, f"{name}_shared")
+        drop_database(shared)
         migrate_ms = timings["migrate"].median * 1000
         for variant, stats in timings.items():
             result.rows.append(

@@ -82,7 +82,7 @@ class BenchContext:
         """A fresh database holding the app's schema at head (a clone of its migrated template)."""
         template, _built = templates.ensure_template(self.server, app)
         name = f"bench_{label}_{len(self.created)}"
-        templates.drop(self.server, name)
+        drop_database(self.server.set(database=name))
         url = templates.clone(self.server, template, name)
         self.created.append(url)
         return url

@@ -33,14 +33,8 @@ class Edge:
 
 def _orm_cascades(ctx: Context) -> set[tuple[str, str]]:
     """(child table, parent table) pairs whose ORM relationship cascades deletes."""
-    module_name, _, attribute = ctx.app.models.partition(":")
-    from importlib import import_module
-
-    base: Any = import_module(module_name)
-    for part in attribute.split("."):
-        base = getattr(base, part)
     found: set[tuple[str, str]] = set()
-    for mapper in getattr(getattr(base, "registry", None), "mappers", ()):
+    for mapper in getattr(getattr(ctx.app.declarative_base(), "registry", None), "mappers", ()):
         for relationship in mapper.relationships:
             if relationship.cascade.delete and relationship.direction.name == "ONETOMANY":
                 found.add((relationship.target.name, mapper.local_table.name))

@@ -43,14 +43,6 @@ def schema_objects(conn: Conn) -> set[str]:
     return found
 
 
-def extensions(conn: Conn) -> list[str]:
-    return [
-        f"{row[0]} {row[1]}"
-        for row in conn.execute("SELECT extname, extversion FROM pg_extension")
-        if row[0] != "plpgsql"
-    ]
-
-
 @dataclass(frozen=True)
 class CatalogIndex:
     name: str

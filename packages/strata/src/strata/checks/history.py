@@ -1,11 +1,11 @@
 """Checks on the revision history: one head, and a clean path up, down and up again."""
 
 from strata import alembic_api
-from strata.checks.catalog import extensions, schema_objects
+from strata.checks.catalog import schema_objects
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
 from strata.connect import connect
-from strata.introspect import summary
+from strata.introspect import extensions, summary
 
 
 def single_head(ctx: Context) -> Outcome:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from strata.checks.catalog import Conn
+from strata.introspect import extensions
 
 
 @dataclass
@@ -110,9 +111,7 @@ def read(conn: Conn) -> Schema:
     for table, name, method, definition in conn.execute(_INDEXES):
         tables[str(table)].indexes.append((str(name), str(method), str(definition)))
     enums = [(str(name), list(values)) for name, values in conn.execute(_ENUMS)]  # type: ignore[call-overload]
-    extensions = [
-        f"{n} {v}" for n, v in conn.execute("SELECT extname, extversion FROM pg_extension ORDER BY 1") if n != "plpgsql"
-    ]
+    installed = extensions(conn)
     revision = None
     if conn.execute("SELECT to_regclass('alembic_version')").fetchone() != (None,):
         found = conn.execute("SELECT string_agg(version_num, ',' ORDER BY version_num) FROM alembic_version").fetchone()
@@ -121,7 +120,7 @@ def read(conn: Conn) -> Schema:
         sorted(tables.values(), key=lambda t: t.name),
         sorted(relations, key=lambda r: (r.child, r.name)),
         enums,
-        extensions,
+        installed,
         revision,
     )
 

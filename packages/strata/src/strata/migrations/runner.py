@@ -30,6 +30,7 @@ from strata.errors import StrataError
 from strata.migrations import autogen
 from strata.migrations.lock import migration_lock
 from strata.settings import resolve_url, strata_settings
+from strata.urls import mask_text
 
 INVOKED_BY_STRATA = "strata.invoked"
 
@@ -101,10 +102,7 @@ def _failed_revision(error: DBAPIError) -> StrataError:
     Each revision runs in its own transaction, so the failed one is rolled back
     and the database stays at the revision before it.
     """
-    from strata.diagnose import scrub
-
-    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-    reason = scrub(reason, URL.create("postgresql"))
+    reason = mask_text(str(error.orig).strip().splitlines()[0] if error.orig else str(error))
     migration_context = context.get_context()
     current = migration_context.get_current_revision()
     direction = getattr(getattr(migration_context, "_migrations_fn", None), "__name__", "upgrade")

@@ -8,6 +8,7 @@ An app's `conftest.py` says which app its tests use:
 
 Then:
 - `strata_fresh_url`: a database cloned from the migrated template, dropped after the test;
+- `strata_empty_url`: an empty database, for tests that run migrations themselves;
 - `strata_engine` / `strata_async_engine`: engines on such a database;
 - `strata_session` / `strata_async_session`: a session in an outer transaction
   with savepoints, rolled back after the test, on a database shared by the
@@ -136,6 +137,15 @@ def strata_fresh_url(
     url = _strata_databases.cloner.clone(strata_template, name)
     yield url
     _strata_databases.cloner.drop(name)
+
+
+@pytest.fixture
+def strata_empty_url(_strata_databases: _Databases, request: pytest.FixtureRequest) -> Iterator[URL]:
+    """An empty database of its own for this test (no migrations run), dropped afterwards."""
+    url = _strata_databases.server.set(database=unique_name("e", _worker(request)))
+    _strata_databases.cloner.conn.execute(f'CREATE DATABASE "{url.database}"')
+    yield url
+    _strata_databases.cloner.drop(str(url.database))
 
 
 @pytest.fixture(params=DRIVERS)

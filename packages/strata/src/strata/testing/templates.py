@@ -10,11 +10,10 @@ workers never build the same template at the same moment.
 
 import hashlib
 
-import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
 
-from strata import alembic_api
+from strata import admin, alembic_api
 from strata.admin import maintenance
 from strata.apps import App
 from strata.connect import connect
@@ -40,11 +39,6 @@ def template_name(app: App) -> str:
     return f"{PREFIX}tpl_{app.name}_{migrations_digest(app)[:12]}"[:63]
 
 
-def _exists(conn: object, name: str) -> bool:
-    found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()  # type: ignore[attr-defined]
-    return found is not None
-
-
 def ensure_template(server: URL, app: App) -> tuple[str, bool]:
     """The app's migrated template on `server`, and whether this call built it."""
     name = template_name(app)
@@ -52,9 +46,9 @@ def ensure_template(server: URL, app: App) -> tuple[str, bool]:
     with maintenance(server) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (lock_key(name),))
         try:
-            if _exists(conn, name):
+            if admin.exists(conn, name):
                 return name, False
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(building)))
+            admin.drop(conn, building)
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
             alembic_api.upgrade(app, server.set(database=building))
             conn.execute(
@@ -75,10 +69,10 @@ class Cloner:
 
     def __init__(self, server: URL):
         self.server = server
-        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._conn: admin.Conn | None = None
 
     @property
-    def conn(self) -> psycopg.Connection[tuple[object, ...]]:
+    def conn(self) -> admin.Conn:
         if self._conn is None or self._conn.closed:
             self._conn = connect(self.server.set(database="postgres"), autocommit=True)
         return self._conn
@@ -93,7 +87,7 @@ class Cloner:
         return self.server.set(database=name)
 
     def drop(self, name: str) -> None:
-        self.conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.drop(self.conn, name)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -105,13 +99,5 @@ def clone(server: URL, template: str, name: str) -> URL:
     cloner = Cloner(server)
     try:
         return cloner.clone(template, name)
-    finally:
-        cloner.close()
-
-
-def drop(server: URL, name: str) -> None:
-    cloner = Cloner(server)
-    try:
-        cloner.drop(name)
     finally:
         cloner.close()
