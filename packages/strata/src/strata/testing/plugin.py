@@ -53,7 +53,7 @@ def _strata_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     try:
         yield home
     finally:
-        EmbeddedServer(home).stop()
+        EmbeddedServer(home).discard()
         if previous is None:
             del os.environ["STRATA_HOME"]
         else:

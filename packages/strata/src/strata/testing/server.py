@@ -30,7 +30,7 @@ def session_server(directory: Path) -> Iterator[URL]:
     try:
         yield server.url("postgres")
     finally:
-        server.stop()
+        server.discard()
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
