@@ -2,10 +2,11 @@
 # Usage in apps/<name>/Makefile:  APP := <name>  then  include ../app.mk
 #
 # Destructive targets ask before touching a database that is not the embedded
-# one; without a terminal they refuse unless CONFIRM=1.
+# one; without a terminal they refuse unless CONFIRM=1 or CONFIRM=yes. Any other
+# value (CONFIRM=no, from the command line or the environment) refuses.
 
 UV ?= $(or $(shell command -v uv 2>/dev/null),$(abspath $(dir $(lastword $(MAKEFILE_LIST)))../.tools/bin/uv))
-YES := $(if $(CONFIRM),--yes)
+YES := $(if $(filter-out 1 yes,$(CONFIRM)),,$(if $(CONFIRM),--yes))
 
 .PHONY: migrate db-upgrade db-downgrade db-reset test
 

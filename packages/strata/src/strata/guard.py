@@ -4,8 +4,13 @@ The embedded database is a developer's scratch space and resets freely. Any
 database reached through a configured URL may be someone's real data: before
 a destructive step strata prints the tables and their row counts, asks, and
 refuses outright when nobody can answer (no TTY) unless told `--yes`.
+
+Consent is explicit: `--yes`, `CONFIRM=1` or `CONFIRM=yes`. Any other CONFIRM
+(`no`, `0`, `false`, a typo) refuses, even at a terminal, so that a value meant
+as "no" can never be read as "yes".
 """
 
+import os
 import sys
 from collections.abc import Callable
 
@@ -16,6 +21,21 @@ from strata.errors import StrataError
 from strata.introspect import row_counts
 from strata.settings import configured_url, resolve_url
 from strata.urls import mask
+
+
+CONSENT_VALUES = ("1", "yes")
+
+
+def consent_from_environment() -> bool:
+    """True for CONFIRM=1 or CONFIRM=yes, False when CONFIRM is unset or empty; refuses any other value."""
+    given = os.environ.get("CONFIRM", "")
+    if given == "":
+        return False
+    if given in CONSENT_VALUES:
+        return True
+    raise StrataError(
+        f"CONFIRM={given!r} is not consent; nothing was changed. Consent with CONFIRM=1, CONFIRM=yes or --yes"
+    )
 
 
 def confirm_destructive(
@@ -31,7 +51,7 @@ def confirm_destructive(
     console.print(f"{action} on {mask(url)} (from {configured[1]}) loses:", highlight=False)
     for table, rows in counts.items():
         console.print(f"    {table}: {rows} row(s)", highlight=False)
-    if yes:
+    if consent_from_environment() or yes:
         return
     where = f"{mask(url)} is not the embedded database; {action} would lose {total} row(s) in {len(counts)} table(s)"
     if not sys.stdin.isatty():

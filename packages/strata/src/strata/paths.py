@@ -28,8 +28,12 @@ def workspace_root(start: Path | None = None) -> Path:
 
 
 def strata_home() -> Path:
-    """The directory that holds the embedded server's data and logs."""
+    """The directory that holds the embedded server's data and logs.
+
+    STRATA_HOME is made absolute but not resolved: if its last part is a symlink,
+    the server refuses it rather than following it.
+    """
     configured = os.environ.get("STRATA_HOME")
     if configured:
-        return Path(configured).expanduser().resolve()
+        return Path(os.path.abspath(Path(configured).expanduser()))
     return workspace_root() / ".strata"

@@ -8,7 +8,7 @@ as pydantic-settings reads it. Nothing is hard-coded and nothing lives in
 
 from typing import ClassVar
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL
 
@@ -25,6 +25,17 @@ class _DatabaseUrlVariable(BaseSettings):
 
 
 _DURATION = r"^\d+(us|ms|s|min|h|d)?$"
+# PostgreSQL keeps timeouts in milliseconds as a 32-bit integer: about 24.8 days.
+_MAX_MILLISECONDS = 2**31 - 1
+_MILLISECONDS_PER_UNIT = {"us": 0.001, "ms": 1, "": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+_TOO_LONG = "at most 24 days (PostgreSQL's limit is 2147483647ms); use a duration such as 5s or 10min"
+
+
+def _within_postgres_limit(value: str) -> str:
+    number = value.rstrip("abcdefghijklmnopqrstuvwxyz")
+    if int(number) * _MILLISECONDS_PER_UNIT[value[len(number) :]] > _MAX_MILLISECONDS:
+        raise ValueError(_TOO_LONG)
+    return value
 
 
 class StrataSettings(BaseSettings):
@@ -34,6 +45,8 @@ class StrataSettings(BaseSettings):
     migration_lock_wait: float = Field(
         default=60,
         gt=0,
+        le=_MAX_MILLISECONDS // 1000,
+        allow_inf_nan=False,
         description="Seconds a migration waits for another one on the same database.",
     )
     lock_timeout: str = Field(
@@ -45,6 +58,8 @@ class StrataSettings(BaseSettings):
         default="10min", pattern=_DURATION, description="statement_timeout inside migrations."
     )
 
+    _durations_fit = field_validator("lock_timeout", "statement_timeout")(_within_postgres_limit)
+
 
 def strata_settings() -> StrataSettings:
     """Strata's settings; a bad value is a one-line error naming the variable."""
@@ -54,7 +69,9 @@ def strata_settings() -> StrataSettings:
         first = error.errors()[0]
         name = f"STRATA_{str(first['loc'][0]).upper()}"
         reason = (
-            "use a duration such as 500ms, 5s or 1min" if first["type"] == "string_pattern_mismatch" else first["msg"]
+            "use a duration such as 500ms, 5s or 1min"
+            if first["type"] == "string_pattern_mismatch"
+            else str(first["msg"]).removeprefix("Value error, ")
         )
         raise StrataError(f"{name}={first.get('input')!r} is invalid: {reason}") from None
 

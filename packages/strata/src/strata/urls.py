@@ -15,20 +15,64 @@ from sqlalchemy.exc import ArgumentError
 Driver = Literal["psycopg", "asyncpg"]
 DRIVERS: tuple[Driver, ...] = ("psycopg", "asyncpg")
 
-_PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)([^@\s]*)(@)")
+_URL_START = re.compile(r"""(?:^|(?<=[\s(\[{<'"=,;]))[A-Za-z][A-Za-z0-9+.-]*://""")
 _ACCEPTED_SCHEMES = {"postgresql", "postgres"}
 URL_EXAMPLE = "postgresql://user:password@host:5432/dbname"
 
+# The query parameters strata passes on; anything else is refused by name rather than
+# handed to a driver that would fail on it with a traceback.
+ACCEPTED_PARAMETERS = (
+    "host",
+    "port",
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "pgbouncer",
+    "application_name",
+    "connect_timeout",
+    "options",
+    "target_session_attrs",
+)
+
+
+def _mask_one(url: str) -> str:
+    """Mask the password of one URL: from the first `:` after the user to the last `@`."""
+    scheme, separator, rest = url.partition("://")
+    at = rest.rfind("@")
+    colon = rest.find(":", 0, at)
+    if at < 0 or colon < 0:
+        return url
+    return f"{scheme}{separator}{rest[: colon + 1]}***{rest[at:]}"
+
 
 def mask_text(text: str) -> str:
-    """Replace the password of any URL inside `text` with ***."""
-    return _PASSWORD_IN_URL.sub(r"\1***\3", text)
+    """Replace the password of every URL inside `text` with ***.
+
+    The netloc is not parsed by a URL library, which stops at the first `@` or `/`:
+    a password may hold `@`, `:`, `/`, spaces or anything else, and a URL that is
+    invalid must be masked too. A URL is taken to run to the next URL or the end of
+    its line, so at worst a little more than the password is hidden, never less.
+    This is the one place strata masks; `mask` calls it.
+    """
+    lines = text.splitlines(keepends=True) or [text]
+    masked = []
+    for line in lines:
+        starts = [match.start() for match in _URL_START.finditer(line)]
+        if not starts:
+            masked.append(line)
+            continue
+        pieces = [line[: starts[0]]]
+        for begin, end in zip(starts, [*starts[1:], len(line)], strict=True):
+            pieces.append(_mask_one(line[begin:end]))
+        masked.append("".join(pieces))
+    return "".join(masked)
 
 
 def mask(url: str | URL) -> str:
     """The URL as a string, safe to print (socket paths stay readable)."""
     if isinstance(url, URL):
-        return unquote(url.render_as_string(hide_password=True))
+        return unquote(mask_text(url.render_as_string(hide_password=False)))
     return mask_text(url)
 
 
@@ -56,6 +100,12 @@ def parse(raw: str, *, driver: Driver, source: str) -> URL:
         )
     if not url.database:
         raise StrataError(f"{source} names no database ({mask(url)}); expected {URL_EXAMPLE}")
+    unknown = sorted(set(url.query) - set(ACCEPTED_PARAMETERS))
+    if unknown:
+        raise StrataError(
+            f"{source} has a parameter strata does not know: {', '.join(unknown)} ({mask(url)}); "
+            f"remove it, or use one of {', '.join(ACCEPTED_PARAMETERS)}"
+        )
     return with_driver(url, driver)
 
 

@@ -25,9 +25,10 @@ errors = Console(stderr=True)
 def _register() -> None:
     if app.registered_commands:
         return
-    from strata.cli import bench, check, docs, lint, reset, server
+    from strata.cli import access, bench, check, docs, lint, reset, server
 
     server.register(app)
+    access.register(app)
     reset.register(app)
     check.register(app)
     docs.register(app)

@@ -1,6 +1,5 @@
 """Commands that manage the embedded server and bring apps to head."""
 
-import os
 from typing import Annotated
 
 import typer
@@ -11,9 +10,8 @@ from strata import alembic_api, apps, introspect
 from strata.cli import console
 from strata.errors import StrataError
 from strata.server import dev_server
-from strata.server.process import binary
 from strata.settings import configured_url, resolve_url
-from strata.urls import libpq, mask, with_driver
+from strata.urls import mask, with_driver
 
 AppOption = Annotated[str | None, typer.Option("--app", help="Only this app (default: all installed apps).")]
 
@@ -23,6 +21,7 @@ LockTimeout = Annotated[
     typer.Option(
         "--lock-timeout",
         min=0.001,
+        max=2147483,
         help="Seconds to wait for another process's migration [default: 60, or STRATA_MIGRATION_LOCK_WAIT].",
         show_default=False,
     ),
@@ -87,17 +86,7 @@ def down() -> None:
         console.print("embedded server was not running")
 
 
-def psql(
-    app_name: Annotated[str, typer.Argument(metavar="APP", help="The app whose database to open.")],
-) -> None:
-    """Open the bundled psql on an app's database."""
-    (app,) = apps.select(app_name)
-    url = resolve_url(app, driver="psycopg")
-    os.execv(binary("psql"), ["psql", libpq(url)])  # noqa: S606 - replace this process with psql
-
-
 def register(cli: typer.Typer) -> None:
     cli.command()(up)
     cli.command()(status)
     cli.command()(down)
-    cli.command()(psql)

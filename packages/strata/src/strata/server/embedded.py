@@ -132,6 +132,11 @@ class EmbeddedServer:
         shutil.rmtree(self.data_dir, ignore_errors=True)
         shutil.rmtree(self.socket_dir, ignore_errors=True)
 
+    def owners(self) -> list[str]:
+        """The OS users peer authentication lets in: the owner, and as root also the server's user."""
+        user = process.server_user()
+        return ["root", user.name] if process.as_root() else [user.name]
+
     def describe(self) -> dict[str, str]:
         pid = self._postmaster_pid()
         return {
@@ -225,8 +230,7 @@ class EmbeddedServer:
     def _write_authentication(self) -> None:
         """Peer authentication for the owner, on every start: a cluster made with `trust` is closed too."""
         user = process.server_user()
-        owners = ["root", user.name] if process.as_root() else [user.name]
-        ident = "".join(f"strata {name} all\n" for name in owners)
+        ident = "".join(f"strata {name} all\n" for name in self.owners())
         for name, text in (("pg_hba.conf", HBA), ("pg_ident.conf", IDENT_HEADER + ident)):
             folders.write_private_file(self.data_dir / name, text, uid=user.uid, gid=user.gid)
 
