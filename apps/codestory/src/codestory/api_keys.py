@@ -8,6 +8,7 @@ with `hmac.compare_digest`.
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from sqlalchemy import select
@@ -17,6 +18,9 @@ from codestory.models import APIKey, User
 
 KEY_SCHEME = "cs_"
 PREFIX_LENGTH = 12
+SECRET_BYTES = 32
+# What create_api_key can produce: the scheme and token_urlsafe(32), 43 characters of base64url.
+_KEY_SHAPE = re.compile(rf"{KEY_SCHEME}[A-Za-z0-9_-]{{{len(secrets.token_urlsafe(SECRET_BYTES))}}}")
 
 
 def _digest(key: str) -> str:
@@ -25,7 +29,7 @@ def _digest(key: str) -> str:
 
 async def create_api_key(session: AsyncSession, user: User, *, rate_limit: int = 60) -> tuple[APIKey, str]:
     """Store a new key for `user`; returns the row and the plaintext, which is never stored."""
-    plaintext = KEY_SCHEME + secrets.token_urlsafe(32)
+    plaintext = KEY_SCHEME + secrets.token_urlsafe(SECRET_BYTES)
     key = APIKey(user=user, key_prefix=plaintext[:PREFIX_LENGTH], key_hash=_digest(plaintext), rate_limit=rate_limit)
     session.add(key)
     await session.flush()
@@ -33,7 +37,14 @@ async def create_api_key(session: AsyncSession, user: User, *, rate_limit: int =
 
 
 async def verify_api_key(session: AsyncSession, presented: str) -> APIKey | None:
-    """The active key matching `presented`, or None."""
+    """The active key matching `presented`, or None.
+
+    Anything that cannot be a key (a NUL byte, a lone surrogate, the wrong length or
+    scheme) is None before any query: sent to the database it would fail the statement
+    and abort the caller's transaction.
+    """
+    if not isinstance(presented, str) or _KEY_SHAPE.fullmatch(presented) is None:
+        return None
     candidates = await session.scalars(
         select(APIKey).where(APIKey.key_prefix == presented[:PREFIX_LENGTH], APIKey.is_active)
     )

@@ -22,7 +22,6 @@ from strata.introspect import row_counts
 from strata.settings import configured_url, resolve_url
 from strata.urls import mask
 
-
 CONSENT_VALUES = ("1", "yes")
 
 

@@ -1,7 +1,9 @@
 """Checks on the revision history: one head, and a clean path up, down and up again."""
 
+from psycopg import sql
+
 from strata import alembic_api
-from strata.checks.catalog import schema_objects
+from strata.checks.catalog import Conn, schema_objects
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
 from strata.connect import connect
@@ -41,9 +43,25 @@ def _clear(ctx: Context, leftovers: list[str]) -> None:
         for kind in _DROP_ORDER:
             for item in leftovers:
                 if item.startswith(kind + " "):
-                    name = item[len(kind) + 1 :]
-                    target = name if kind == "function" else f'"{name}"'
-                    conn.execute(f"DROP {kind.upper()} IF EXISTS {target} CASCADE")
+                    statement = _drop(conn, kind, item[len(kind) + 1 :])
+                    if statement is not None:
+                        conn.execute(statement)
+
+
+def _drop(conn: Conn, kind: str, name: str) -> sql.Composed | None:
+    """DROP for one leftover, its name quoted by `sql.Identifier`; None if a cascade already took it."""
+    if kind != "function":
+        return sql.SQL("DROP {} IF EXISTS {} CASCADE").format(sql.SQL(kind.upper()), sql.Identifier(name))
+    found = conn.execute(
+        "SELECT proname, pg_get_function_identity_arguments(oid) FROM pg_proc WHERE oid = to_regprocedure(%s)",
+        (name,),
+    ).fetchone()
+    if found is None:
+        return None
+    function, arguments = found
+    # The argument list is PostgreSQL's own rendering of the types, quoted where needed.
+    drop = sql.SQL("DROP FUNCTION IF EXISTS {}({}) CASCADE")
+    return drop.format(sql.Identifier(str(function)), sql.SQL(str(arguments)))
 
 
 def _step(ctx: Context, command: str, count: int) -> None:

@@ -23,7 +23,11 @@ def check(
         str | None,
         typer.Option(
             "--database-url",
-            help="Check in this empty database instead of a scratch one.",
+            envvar="STRATA_CHECK_DATABASE_URL",
+            help=(
+                "Check in this empty database instead of a scratch one. Leave the password out of the URL and "
+                "set PGPASSWORD, or pass the whole URL in STRATA_CHECK_DATABASE_URL, to keep it out of shell history."
+            ),
             show_default=False,
         ),
     ] = None,

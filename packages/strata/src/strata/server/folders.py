@@ -32,9 +32,7 @@ def _open_no_follow(path: Path, flags: int, mode: int = 0o600) -> Iterator[int]:
     except OSError as error:
         if os.path.islink(path):
             _refuse_link(path)
-        raise StrataError(
-            f"cannot open {path} ({error.strerror}); set STRATA_HOME to a directory you own"
-        ) from None
+        raise StrataError(f"cannot open {path} ({error.strerror}); set STRATA_HOME to a directory you own") from None
     try:
         yield fd
     finally:

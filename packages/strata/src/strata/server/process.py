@@ -112,7 +112,7 @@ def _binaries() -> Path:
 def _readable_by_all(root: Path) -> None:
     """Folders 0755, files readable (and executable if they were) by all, writable by root only."""
     for directory, _folders, files in os.walk(root):
-        os.chmod(directory, 0o755)
+        os.chmod(directory, 0o755)  # noqa: S103 - root-owned copy of the binaries: readable, not writable
         for name in files:
             path = Path(directory, name)
             if path.is_symlink():
