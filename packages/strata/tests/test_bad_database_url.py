@@ -31,8 +31,15 @@ def _cases(server: URL) -> dict[str, tuple[str, str]]:
         "malformed": (
             f"postgresql://postgres:{WRONG}@@localhost:notaport/db",
             "error: TINY_DATABASE_URL is not a valid database URL "
-            "(postgresql://postgres:***@@localhost:notaport/db); "
+            "(postgresql://postgres:***@localhost:notaport/db); "
             "expected postgresql://user:password@host:5432/dbname",
+        ),
+        "unknown parameter": (
+            f"postgresql://postgres:{WRONG}@127.0.0.1:1/db?sslmode=disable&bogusparam=1",
+            "error: TINY_DATABASE_URL has a parameter strata does not know: bogusparam "
+            "(postgresql://postgres:***@127.0.0.1:1/db?bogusparam=1&sslmode=disable); remove it, "
+            "or use one of host, port, sslmode, sslrootcert, sslcert, sslkey, pgbouncer, application_name, "
+            "connect_timeout, options, target_session_attrs",
         ),
         "unreachable": (
             f"postgresql://postgres:{WRONG}@127.0.0.1:1/db",
@@ -50,7 +57,7 @@ def _cases(server: URL) -> dict[str, tuple[str, str]]:
 
 
 @pytest.mark.parametrize("tool", sorted(COMMANDS))
-@pytest.mark.parametrize("case", ["malformed", "unreachable", "wrong password"])
+@pytest.mark.parametrize("case", ["malformed", "unknown parameter", "unreachable", "wrong password"])
 def test_bad_url_is_one_masked_line_and_exit_1(tool: str, case: str, password_server: URL, tmp_path: Path) -> None:
     url, expected = _cases(password_server)[case]
     done = _run(COMMANDS[tool], url, TINY)

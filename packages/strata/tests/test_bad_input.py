@@ -69,7 +69,7 @@ def _tables(url: URL) -> int:
 URL_CASES = {
     "malformed URL": (
         "postgresql://u:s3cret-pw@@host:notaport/db",
-        "error: TINY_DATABASE_URL is not a valid database URL (postgresql://u:***@@host:notaport/db); "
+        "error: TINY_DATABASE_URL is not a valid database URL (postgresql://u:***@host:notaport/db); "
         "expected postgresql://user:password@host:5432/dbname",
     ),
     "unknown driver": (
@@ -85,6 +85,17 @@ URL_CASES = {
     "no database name": (
         "postgresql://u:s3cret-pw@host",
         "error: TINY_DATABASE_URL names no database (postgresql://u:***@host); "
+        "expected postgresql://user:password@host:5432/dbname",
+    ),
+    "unknown parameter": (
+        "postgresql://u:s3cret-pw@host/db?bogusparam=1",
+        "error: TINY_DATABASE_URL has a parameter strata does not know: bogusparam "
+        "(postgresql://u:***@host/db?bogusparam=1); remove it, or use one of host, port, sslmode, "
+        "sslrootcert, sslcert, sslkey, pgbouncer, application_name, connect_timeout, options, target_session_attrs",
+    ),
+    "a password with @ and a space in an invalid URL": (
+        "postgresql://u:s3cret-pw@ x@host:notaport/db",
+        "error: TINY_DATABASE_URL is not a valid database URL (postgresql://u:***@host:notaport/db); "
         "expected postgresql://user:password@host:5432/dbname",
     ),
     "unreachable host": (
@@ -206,6 +217,9 @@ def test_an_unwritable_strata_home(strata: Run, tmp_path: Path) -> None:
     )
 
 
+TOO_LONG = "at most 24 days (PostgreSQL's limit is 2147483647ms); use a duration such as 5s or 10min"
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "reason"),
     [
@@ -213,6 +227,10 @@ def test_an_unwritable_strata_home(strata: Run, tmp_path: Path) -> None:
         ("STRATA_MIGRATION_LOCK_WAIT", "-5", "Input should be greater than 0"),
         ("STRATA_LOCK_TIMEOUT", "5 seconds", "use a duration such as 500ms, 5s or 1min"),
         ("STRATA_STATEMENT_TIMEOUT", "1;DROP TABLE notes", "use a duration such as 500ms, 5s or 1min"),
+        ("STRATA_LOCK_TIMEOUT", "99999999999999999999s", TOO_LONG),
+        ("STRATA_STATEMENT_TIMEOUT", "25d", TOO_LONG),
+        ("STRATA_MIGRATION_LOCK_WAIT", "1e400", "Input should be a finite number"),
+        ("STRATA_MIGRATION_LOCK_WAIT", "99999999999", "Input should be less than or equal to 2147483"),
     ],
 )
 def test_invalid_strata_settings(strata: Run, strata_empty_url: URL, variable: str, value: str, reason: str) -> None:
@@ -236,7 +254,7 @@ def test_check_with_a_malformed_database_url(strata: Run) -> None:
     code, _out, last = strata("check", "--app", "tiny", "--database-url", "postgres://u:s3cret-pw@@x:y/z")
     assert (code, last) == (
         1,
-        "error: --database-url is not a valid database URL (postgres://u:***@@x:y/z); "
+        "error: --database-url is not a valid database URL (postgres://u:***@x:y/z); "
         "expected postgresql://user:password@host:5432/dbname",
     )
 
