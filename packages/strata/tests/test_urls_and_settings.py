@@ -29,7 +29,7 @@ def test_heroku_style_postgres_scheme_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("postgresql://u:hunter2@@h:x/db", "X is not a valid database URL (postgresql://u:***@@h:x/db)"),
+        ("postgresql://u:hunter2@@h:x/db", "X is not a valid database URL (postgresql://u:***@h:x/db)"),
         ("mysql://u:hunter2@h/db", "X points at 'mysql' (mysql://u:***@h/db), but strata needs PostgreSQL"),
         ("postgresql+pg8000://u:hunter2@h/db", "X asks for driver 'pg8000', which strata does not support"),
         ("postgresql://u:hunter2@h", "X names no database (postgresql://u:***@h)"),
