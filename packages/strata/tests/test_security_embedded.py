@@ -158,7 +158,7 @@ def test_a_symlinked_start_lock_is_refused_and_creates_nothing(tmp_path: Path) -
     private = tmp_path / "private"
     private.mkdir(mode=0o700)
     (home / "start.lock").symlink_to(private / "planted")
-    with pytest.raises(StrataError, match="start.lock is a symbolic link that strata did not make"):
+    with pytest.raises(StrataError, match=r"start\.lock is a symbolic link that strata did not make"):
         EmbeddedServer(home).ensure_running()
     assert not (private / "planted").exists()
 
@@ -202,7 +202,7 @@ def test_a_private_folder_of_ours_is_tightened(tmp_path: Path) -> None:
 def test_the_socket_fallback_is_this_users_private_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     found = folders.runtime_dir()
-    assert found == Path("/tmp") / f"strata-{os.geteuid()}"
+    assert found == Path(tempfile.gettempdir()) / f"strata-{os.geteuid()}"
     details = os.lstat(found)
     assert (details.st_uid, stat.S_IMODE(details.st_mode)) == (os.geteuid(), 0o700)
     assert stat.S_ISDIR(details.st_mode)

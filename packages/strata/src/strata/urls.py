@@ -114,6 +114,11 @@ def with_driver(url: URL, driver: Driver) -> URL:
     return url.set(drivername=f"postgresql+{driver}")
 
 
+def without_password(url: URL) -> URL:
+    """The same URL with no password (`URL.set(password=None)` would keep it)."""
+    return url._replace(password=None)
+
+
 def libpq(url: URL) -> str:
     """The URL in the form libpq tools (psql, psycopg.connect) take."""
     return url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -17,7 +17,7 @@ from strata.cli import console, errors
 from strata.server import dev_server
 from strata.server.process import binary
 from strata.settings import configured_url, resolve_url
-from strata.urls import libpq
+from strata.urls import libpq, without_password
 
 AppArgument = Annotated[str, typer.Argument(metavar="APP", help="The app whose database to open.")]
 
@@ -29,7 +29,7 @@ def psql(app_name: AppArgument) -> None:
     environment = dict(os.environ)
     if url.password is not None:
         environment["PGPASSWORD"] = str(url.password)
-    command = ["psql", libpq(url.set(password=None))]
+    command = ["psql", libpq(without_password(url))]
     os.execve(binary("psql"), command, environment)  # noqa: S606 - replace this process with psql
 
 
@@ -48,7 +48,7 @@ def url(
         secret = f"none in {configured[1]}; libpq reads PGPASSWORD or ~/.pgpass"
     else:
         secret = f"the password is in {configured[1]} (environment or .env)"
-    shown = libpq(found.set(password=None))
+    shown = libpq(without_password(found))
     if as_json:
         print(json.dumps({"app": app.name, "url": shown, "secret": secret}, indent=2))
         return

@@ -10,6 +10,7 @@ reach a folder, strata says so instead of opening the path up.
 
 import os
 import stat
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -130,7 +131,7 @@ def safe_base(path: Path) -> Path:
 def runtime_dir() -> Path:
     """A private folder of this user for sockets, when the strata home's path is too long for one.
 
-    `$XDG_RUNTIME_DIR` (0700, the user's own) when set; otherwise `/tmp/strata-<uid>`,
+    `$XDG_RUNTIME_DIR` (0700, the user's own) when set; otherwise `<tmp>/strata-<uid>`,
     created 0700 and refused unless it is a real folder of this user's only.
     """
     runtime = os.environ.get("XDG_RUNTIME_DIR")
@@ -138,4 +139,4 @@ def runtime_dir() -> Path:
         base = Path(runtime)
         if os.stat(base).st_uid == os.geteuid():
             return private_dir(base / "strata")
-    return private_dir(Path("/tmp") / f"strata-{os.geteuid()}")  # noqa: S108 - checked: owner, mode, no link
+    return private_dir(Path(tempfile.gettempdir()) / f"strata-{os.geteuid()}")
