@@ -9,6 +9,7 @@ import subprocess
 from codestory.app import APP
 from sqlalchemy.engine import URL
 from strata.connect import connect
+from strata.introspect import row_counts
 from strata.testing.server import subprocess_env
 
 
@@ -26,14 +27,6 @@ def _make(url: URL, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _users(url: URL) -> int | None:
-    with connect(url) as conn:
-        if conn.execute("SELECT to_regclass('users')").fetchone() == (None,):
-            return None
-        found = conn.execute("SELECT count(*) FROM users").fetchone()
-    return int(str(found[0])) if found else -1
-
-
 def test_confirm_no_from_the_environment_refuses_and_confirm_yes_consents(strata_fresh_url: URL) -> None:
     with connect(strata_fresh_url) as conn:
         conn.execute("INSERT INTO users (id, email) VALUES (gen_random_uuid(), 'keep@example.org')")
@@ -42,8 +35,8 @@ def test_confirm_no_from_the_environment_refuses_and_confirm_yes_consents(strata
     refused = _make(strata_fresh_url, CONFIRM="no")
     assert refused.returncode != 0
     assert "error: CONFIRM='no' is not consent; nothing was changed." in refused.stderr
-    assert _users(strata_fresh_url) == 1
+    assert row_counts(strata_fresh_url)["users"] == 1
 
     consented = _make(strata_fresh_url, "CONFIRM=yes")
     assert consented.returncode == 0, consented.stderr
-    assert _users(strata_fresh_url) is None
+    assert "users" not in row_counts(strata_fresh_url)

