@@ -206,3 +206,17 @@ def test_the_socket_fallback_is_this_users_private_folder(monkeypatch: pytest.Mo
     details = os.lstat(found)
     assert (details.st_uid, stat.S_IMODE(details.st_mode)) == (os.geteuid(), 0o700)
     assert stat.S_ISDIR(details.st_mode)
+
+
+def test_an_old_root_run_cluster_in_the_home_is_refused_with_how_to_stop_it(tmp_path: Path) -> None:
+    """Such a cluster was made with `trust`; starting a second server beside it would leave it open."""
+    require_root("meet a cluster an older strata made as root")
+    home = tmp_path / ".strata"
+    (home / "data").mkdir(parents=True)
+    (home / "data" / "PG_VERSION").write_text("18\n")
+    server = EmbeddedServer(home)
+    try:
+        with pytest.raises(StrataError, match=r"holds a server made by an older strata, which let every local user in"):
+            server.ensure_running()
+    finally:
+        server.discard()
