@@ -73,7 +73,7 @@ class EmbeddedServer:
             if self.is_running():
                 return
             if not (self.data_dir / "PG_VERSION").is_file():
-                self._initdb()
+                self._create_cluster()
             self._clear_stale_pid_file()
             self._start()
 
@@ -107,6 +107,10 @@ class EmbeddedServer:
         with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
+
+    def _create_cluster(self) -> None:
+        """Fill the empty data dir; a standby overrides this to copy its primary instead."""
+        self._initdb()
 
     def _initdb(self) -> None:
         if self.data_dir.exists() and any(self.data_dir.iterdir()):
