@@ -33,7 +33,7 @@ class _ReadDatabaseUrlVariable(BaseSettings):
 
 
 # Replica URLs are separated by commas; a comma inside a URL (a password, libpq's host lists) stays in it.
-_NEXT_REPLICA = re.compile(r",(?=\s*postgres(?:ql)?(?:\+\w+)?://)")
+_NEXT_REPLICA = re.compile(r",(?=\s*[a-zA-Z][\w+.-]*://)")
 
 _DURATION = r"^\d+(us|ms|s|min|h|d)?$"
 
