@@ -8,8 +8,6 @@ from strata.testing.replica import assert_reads_on_replica_and_writes_on_primary
 async def test_get_read_session_reads_the_replica_and_get_session_writes_the_primary(
     strata_replica_env: tuple[URL, URL],
 ) -> None:
-    await close_db()
-    try:
-        await assert_reads_on_replica_and_writes_on_primary(get_session, get_read_session, *strata_replica_env)
-    finally:
-        await close_db()
+    await assert_reads_on_replica_and_writes_on_primary(
+        get_session, get_read_session, *strata_replica_env, dispose=close_db
+    )

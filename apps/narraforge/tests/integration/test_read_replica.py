@@ -9,8 +9,6 @@ from strata.testing.replica import assert_reads_on_replica_and_writes_on_primary
 async def test_get_read_session_reads_the_replica_and_get_db_writes_the_primary(
     strata_replica_env: tuple[URL, URL],
 ) -> None:
-    await database.database.dispose()
-    try:
-        await assert_reads_on_replica_and_writes_on_primary(get_db, get_read_session, *strata_replica_env)
-    finally:
-        await database.database.dispose()
+    await assert_reads_on_replica_and_writes_on_primary(
+        get_db, get_read_session, *strata_replica_env, dispose=database.database.dispose
+    )

@@ -19,11 +19,9 @@ CHUNKS = 2000
 async def test_get_read_session_reads_the_replica_and_get_session_writes_the_primary(
     strata_replica_env: tuple[URL, URL],
 ) -> None:
-    await database.database.dispose()
-    try:
-        await assert_reads_on_replica_and_writes_on_primary(get_session, get_read_session, *strata_replica_env)
-    finally:
-        await database.database.dispose()
+    await assert_reads_on_replica_and_writes_on_primary(
+        get_session, get_read_session, *strata_replica_env, dispose=database.database.dispose
+    )
 
 
 async def test_nearest_chunks_runs_on_the_replica_through_its_hnsw_index(strata_replica_env: tuple[URL, URL]) -> None:

@@ -8,7 +8,7 @@ the app's `<APP>_DATABASE_URL` and `<APP>_READ_DATABASE_URL` at the two.
 """
 
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import pytest
 from sqlalchemy import text
@@ -57,17 +57,29 @@ def strata_replica_env(
 
 
 async def assert_reads_on_replica_and_writes_on_primary(
-    get_session: SessionDependency, get_read_session: SessionDependency, primary: URL, replica: URL
+    get_session: SessionDependency,
+    get_read_session: SessionDependency,
+    primary: URL,
+    replica: URL,
+    *,
+    dispose: Callable[[], Awaitable[None]],
 ) -> None:
-    """`get_session` writes on the primary; `get_read_session` is on a standby, sees the write, and cannot write."""
-    async for session in get_session():
-        assert (await session.execute(text("SELECT pg_is_in_recovery()"))).scalar_one() is False
-        await session.execute(text("CREATE TABLE strata_probe (n int)"))
-        await session.execute(text("INSERT INTO strata_probe VALUES (42)"))
-        await session.commit()
-    wait_for_replay(primary, [replica])
-    async for session in get_read_session():
-        assert (await session.execute(text("SELECT pg_is_in_recovery()"))).scalar_one() is True
-        assert (await session.execute(text("SELECT n FROM strata_probe"))).scalar_one() == 42
-        with pytest.raises(DBAPIError, match="read-only transaction"):
-            await session.execute(text("INSERT INTO strata_probe VALUES (7)"))
+    """`get_session` writes on the primary; `get_read_session` is on a standby, sees the write, and cannot write.
+
+    `dispose` drops the app's engines before and after, so they are built from the URLs the test set.
+    """
+    await dispose()
+    try:
+        async for session in get_session():
+            assert (await session.execute(text("SELECT pg_is_in_recovery()"))).scalar_one() is False
+            await session.execute(text("CREATE TABLE strata_probe (n int)"))
+            await session.execute(text("INSERT INTO strata_probe VALUES (42)"))
+            await session.commit()
+        wait_for_replay(primary, [replica])
+        async for session in get_read_session():
+            assert (await session.execute(text("SELECT pg_is_in_recovery()"))).scalar_one() is True
+            assert (await session.execute(text("SELECT n FROM strata_probe"))).scalar_one() == 42
+            with pytest.raises(DBAPIError, match="read-only transaction"):
+                await session.execute(text("INSERT INTO strata_probe VALUES (7)"))
+    finally:
+        await dispose()
