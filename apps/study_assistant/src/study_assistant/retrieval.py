@@ -10,6 +10,13 @@ recall@10 0.984 at a p50 of 2 ms on 100,000 clustered 768-d chunks
 Raise it for recall, lower it for latency. Strict iterative scans (pgvector
 0.8) keep a filtered query returning k rows even when the filter discards
 many candidates.
+
+Both are reads that may lag the primary by a moment, so they belong on a read
+replica: pass them the session of `study_assistant.database.get_read_session`.
+The settings are transaction-local (`set_config(..., true)`), which works in
+a replica's read-only transaction and never leaks to another client's
+connection behind a pooler. Chunks written a moment ago may not be on the
+replica yet; a request that must see its own writes uses `get_session`.
 """
 
 import uuid

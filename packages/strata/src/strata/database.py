@@ -4,9 +4,16 @@ One URL gives both a sync and an async engine; psycopg 3 is the default
 driver and asyncpg is supported. Sessions come from an
 `async_sessionmaker(expire_on_commit=False)`, so objects stay readable after
 commit in request handlers.
+
+Read sessions go to the replicas `read_urls` names, one replica after the other
+(round robin per `Database`, each replica with its own pool), or to the primary
+when there are none. They are read-only either way (`BEGIN READ ONLY`, no extra
+round trip), so a write in a read session fails in development as it would on
+a replica.
 """
 
-from collections.abc import AsyncIterator, Callable
+import itertools
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy.engine import URL
@@ -24,23 +31,37 @@ class Database:
     the engine is rebuilt on the next use.
     """
 
-    def __init__(self, url: Callable[[], str | URL], *, driver: Driver | None = None, **engine_options: Any):
+    def __init__(
+        self,
+        url: Callable[[], str | URL],
+        *,
+        read_urls: Callable[[], Sequence[str | URL]] | None = None,
+        driver: Driver | None = None,
+        **engine_options: Any,
+    ):
         self._url = url
+        self._read_urls = read_urls
         self._driver = driver
         self._options = engine_options
         self._engine: AsyncEngine | None = None
         self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
+        self._read_engines: list[AsyncEngine] | None = None
+        self._read_sessionmakers: Iterator[async_sessionmaker[AsyncSession]] | None = None
 
     @property
     def engine(self) -> AsyncEngine:
         if self._engine is None:
-            from sqlalchemy.engine import make_url
-
-            url = make_url(self._url())
-            if self._driver:
-                url = with_driver(url, self._driver)
-            self._engine = async_engine(url, **self._options)
+            self._engine = self._make_engine(self._url())
         return self._engine
+
+    def _make_engine(self, url: str | URL) -> AsyncEngine:
+        """The one place this class makes engines, for the primary and for each replica."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(url)
+        if self._driver:
+            url = with_driver(url, self._driver)
+        return async_engine(url, **self._options)
 
     @property
     def sessionmaker(self) -> async_sessionmaker[AsyncSession]:
@@ -51,6 +72,27 @@ class Database:
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A FastAPI dependency: one session per request, closed afterwards."""
         async with self.sessionmaker() as session:
+            yield session
+
+    @property
+    def read_engines(self) -> list[AsyncEngine]:
+        """One engine per replica, made on first use; empty when reads go to the primary."""
+        if self._read_engines is None:
+            self._read_engines = [self._make_engine(url) for url in (self._read_urls() if self._read_urls else [])]
+        return self._read_engines
+
+    def read_sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        """The session factory for the next read: the replicas in turn, or the primary."""
+        if self._read_sessionmakers is None:
+            engines = self.read_engines or [self.engine]
+            read_only = [engine.execution_options(postgresql_readonly=True) for engine in engines]
+            makers = [async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False) for engine in read_only]
+            self._read_sessionmakers = itertools.cycle(makers)
+        return next(self._read_sessionmakers)
+
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A FastAPI dependency for queries that may read slightly stale data: a replica's session."""
+        async with self.read_sessionmaker()() as session:
             yield session
 
     def exports(self, **names: str) -> Callable[[str], Any]:
@@ -68,5 +110,6 @@ class Database:
 
     async def dispose(self) -> None:
         engine, self._engine, self._sessionmaker = self._engine, None, None
-        if engine is not None:
-            await engine.dispose()
+        read_engines, self._read_engines, self._read_sessionmakers = self._read_engines or [], None, None
+        for disposable in [*read_engines, *([engine] if engine else [])]:
+            await disposable.dispose()

@@ -3,9 +3,10 @@
 Order: `<APP>_DATABASE_URL`, then `DATABASE_URL`, then the embedded server's
 database named after the app. Both variables may come from a `.env` file,
 as pydantic-settings reads it. Nothing is hard-coded and nothing lives in
-`alembic.ini`.
+`alembic.ini`. Read replicas follow the same order with `READ_DATABASE_URL`.
 """
 
+import re
 from typing import ClassVar
 
 from pydantic import Field, ValidationError, field_validator
@@ -14,7 +15,7 @@ from sqlalchemy.engine import URL
 
 from strata.apps import App
 from strata.errors import StrataError
-from strata.urls import Driver, parse, with_driver
+from strata.urls import Driver, mask_text, parse, with_driver
 
 
 class _DatabaseUrlVariable(BaseSettings):
@@ -23,6 +24,16 @@ class _DatabaseUrlVariable(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
     database_url: str | None = None
 
+
+class _ReadDatabaseUrlVariable(BaseSettings):
+    """Reads `<prefix>READ_DATABASE_URL` from the environment or `.env`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    read_database_url: str | None = None
+
+
+# Replica URLs are separated by commas; a comma inside a URL (a password, libpq's host lists) stays in it.
+_NEXT_REPLICA = re.compile(r",(?=\s*[a-zA-Z][\w+.-]*://)")
 
 _DURATION = r"^\d+(us|ms|s|min|h|d)?$"
 # PostgreSQL keeps timeouts in milliseconds as a 32-bit integer: about 24.8 days.
@@ -93,6 +104,53 @@ def resolve_url(app: App, *, driver: Driver | None = None) -> URL:
     return with_driver(url, driver or app.driver)
 
 
+def configured_read_urls(app: App) -> tuple[list[URL], str] | None:
+    """The replica URLs the environment gives `app` (comma-separated), with the variable they came from."""
+    for prefix in (app.env_prefix, ""):
+        raw = (_ReadDatabaseUrlVariable(_env_prefix=prefix).read_database_url or "").strip()
+        if raw:
+            source = f"{prefix}READ_DATABASE_URL"
+            parts = [part.strip() for part in _NEXT_REPLICA.split(raw)]
+            if any(not part or part.endswith(",") for part in parts):
+                raise StrataError(
+                    f"{source} has an empty entry ({mask_text(raw)}); separate replica URLs with single commas"
+                )
+            return [parse(part, driver=app.driver, source=source) for part in parts], source
+    return None
+
+
+def resolve_read_urls(app: App, *, driver: Driver | None = None) -> list[URL]:
+    """Where the app's read sessions go; an empty list means to the primary.
+
+    Configured replicas come first. An app on the embedded server reads from the
+    local standbys `strata up --replicas N` made, once they have replayed the
+    creation of its database.
+    """
+    configured = configured_read_urls(app)
+    if configured:
+        urls = configured[0]
+    elif configured_url(app) is None:
+        urls = embedded_read_urls(app)
+    else:
+        urls = []
+    return [with_driver(url, driver or app.driver) for url in urls]
+
+
+def embedded_read_urls(app: App) -> list[URL]:
+    """The app's database on each local standby of the embedded server, started on demand."""
+    from strata.replication import wait_for_replay
+    from strata.server import dev_server
+    from strata.server.replicas import local_replicas, start_replicas
+
+    server = dev_server()
+    if not local_replicas(server):
+        return []
+    primary = embedded_url(app)
+    standbys = start_replicas(server)
+    wait_for_replay(primary, [standby.url("postgres") for standby in standbys])
+    return [standby.url(app.name) for standby in standbys]
+
+
 def embedded_url(app: App) -> URL:
     """The app's database on the embedded server, started and created on demand."""
     from strata.admin import ensure_database
@@ -119,6 +177,11 @@ class AppSettings(BaseSettings):
     @property
     def database_url(self) -> str:
         return resolve_url(self.strata_app).render_as_string(hide_password=False)
+
+    @property
+    def read_database_urls(self) -> list[str]:
+        """The replicas read sessions use (empty: read from the primary)."""
+        return [url.render_as_string(hide_password=False) for url in resolve_read_urls(self.strata_app)]
 
     @property
     def is_dev(self) -> bool:

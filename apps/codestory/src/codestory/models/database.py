@@ -14,7 +14,9 @@ from strata import Database
 from codestory.config import settings
 from codestory.models.base import Base
 
-_database = Database(lambda: settings.database_url, driver="asyncpg", pool_pre_ping=True)
+_database = Database(
+    lambda: settings.database_url, read_urls=lambda: settings.read_database_urls, driver="asyncpg", pool_pre_ping=True
+)
 
 
 async def init_db() -> AsyncEngine:
@@ -31,9 +33,15 @@ async def get_session() -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_read_session() -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: a read-only session on a replica (the primary when none is set)."""
+    async for session in _database.read_session():
+        yield session
+
+
 async def close_db() -> None:
     """Dispose of the engine and its pooled connections."""
     await _database.dispose()
 
 
-__all__ = ["Base", "close_db", "get_session", "init_db"]
+__all__ = ["Base", "close_db", "get_read_session", "get_session", "init_db"]

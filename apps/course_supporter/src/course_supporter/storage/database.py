@@ -11,7 +11,13 @@ from strata import Database
 
 from course_supporter.config import settings
 
-database = Database(lambda: settings.database_url, echo=settings.is_dev, pool_size=5, max_overflow=10)
+database = Database(
+    lambda: settings.database_url,
+    read_urls=lambda: settings.read_database_urls,
+    echo=settings.is_dev,
+    pool_size=5,
+    max_overflow=10,
+)
 
 
 __getattr__ = database.exports(engine="engine", async_session="sessionmaker")
@@ -20,4 +26,10 @@ __getattr__ = database.exports(engine="engine", async_session="sessionmaker")
 async def get_session() -> AsyncIterator[AsyncSession]:
     """FastAPI dependency for a DB session."""
     async for session in database.session():
+        yield session
+
+
+async def get_read_session() -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency for a read-only session on a replica (the primary when none is set)."""
+    async for session in database.read_session():
         yield session

@@ -15,6 +15,7 @@ from narraforge.core.config import settings
 
 database = Database(
     lambda: settings.database_url,
+    read_urls=lambda: settings.read_database_urls,
     echo=settings.environment == "development",
     pool_size=settings.database_pool_size,
     max_overflow=settings.database_max_overflow,
@@ -28,4 +29,10 @@ __getattr__ = database.exports(engine="engine", async_session_maker="sessionmake
 async def get_db() -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: one session per request, closed afterwards."""
     async for session in database.session():
+        yield session
+
+
+async def get_read_session() -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: a read-only session on a replica (the primary when none is set)."""
+    async for session in database.read_session():
         yield session

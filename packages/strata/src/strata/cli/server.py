@@ -1,5 +1,6 @@
 """Commands that manage the embedded server and bring apps to head."""
 
+import json
 from typing import Annotated
 
 import typer
@@ -8,8 +9,10 @@ from sqlalchemy.engine import URL
 
 from strata import alembic_api, apps, introspect
 from strata.cli import console
+from strata.cli import replicas as replica_view
 from strata.errors import StrataError
 from strata.server import dev_server
+from strata.server.replicas import stop_replicas
 from strata.settings import configured_url, resolve_url
 from strata.urls import mask, with_driver
 
@@ -28,8 +31,20 @@ LockTimeout = Annotated[
 ]
 
 
-def up(app_name: AppOption = None, lock_timeout: LockTimeout = None) -> None:
-    """Start the embedded server, create each app's database and migrate it to head."""
+Replicas = Annotated[
+    int | None,
+    typer.Option(
+        "--replicas",
+        min=0,
+        help="Run exactly N local hot standbys of the embedded server (pg_basebackup -R); "
+        "apps on the embedded server then read from them. 0 removes them [default: keep those that exist].",
+        show_default=False,
+    ),
+]
+
+
+def up(app_name: AppOption = None, lock_timeout: LockTimeout = None, replicas: Replicas = None) -> None:
+    """Start the embedded server (and its local replicas), create each app's database and migrate it to head."""
     selected = apps.select(app_name)
     urls = {app.name: resolve_url(app, driver="psycopg") for app in selected}
     _refuse_shared_databases(urls)
@@ -46,6 +61,9 @@ def up(app_name: AppOption = None, lock_timeout: LockTimeout = None) -> None:
         shown = mask(with_driver(url, app.driver))  # the URL the app itself uses
         table.add_row(app.name, shown, revision, str(len(found.tables)), ", ".join(found.extensions))
     console.print(table)
+    standbys = replica_view.bring_up(dev_server(), replicas)
+    if standbys:
+        console.print(replica_view.local_table(standbys, [app.name for app in selected]))
     console.print(f"Connect with [bold]strata psql APP[/], e.g. [bold]strata psql {selected[0].name}[/]")
 
 
@@ -62,25 +80,51 @@ def _refuse_shared_databases(urls: dict[str, URL]) -> None:
         seen[key] = name
 
 
-def status() -> None:
-    """Show the embedded server and where each app's database is."""
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Show the embedded server, where each app's database is, and each replica with its replay lag."""
     server = dev_server()
     facts = server.describe()
+    replica_rows = replica_view.rows(server)
+    if as_json:
+        found = {
+            "server": facts,
+            "apps": [_app_status(app) for app in apps.discover().values()],
+            "replicas": replica_view.as_json(replica_rows),
+        }
+        print(json.dumps(found, indent=2))
+        return
     table = Table("server", "", title="strata status", show_header=False)
     for key, value in facts.items():
         table.add_row(key, value)
     console.print(table)
     listing = Table("app", "database", "head")
-    for app in apps.discover().values():
-        configured = configured_url(app)
-        where = f"{mask(configured[0])} (from {configured[1]})" if configured else f"embedded: {app.name}"
-        listing.add_row(app.name, where, ",".join(alembic_api.heads(app)))
+    for entry in map(_app_status, apps.discover().values()):
+        source = "" if entry["source"] == "embedded" else f" (from {entry['source']})"
+        listing.add_row(entry["app"], entry["database"] + source, entry["head"])
     console.print(listing)
+    if replica_rows:
+        console.print(replica_view.status_table(replica_rows))
+
+
+def _app_status(app: apps.App) -> dict[str, str]:
+    configured = configured_url(app)
+    return {
+        "app": app.name,
+        "database": mask(configured[0]) if configured else f"embedded: {app.name}",
+        "source": configured[1] if configured else "embedded",
+        "head": ",".join(alembic_api.heads(app)),
+    }
 
 
 def down() -> None:
-    """Stop the embedded server; its data stays in .strata/."""
-    if dev_server().stop():
+    """Stop the embedded server and its local replicas; their data stays in .strata/."""
+    server = dev_server()
+    stopped = stop_replicas(server)
+    if stopped:
+        console.print(f"{stopped} local replica(s) stopped")
+    if server.stop():
         console.print("embedded server stopped")
     else:
         console.print("embedded server was not running")

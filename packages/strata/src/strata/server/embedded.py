@@ -109,7 +109,7 @@ class EmbeddedServer:
                 return
             self._refuse_old_root_layout()
             if not (self.data_dir / "PG_VERSION").is_file():
-                self._initdb()
+                self._create_cluster()
             self._write_authentication()
             self._clear_stale_pid_file()
             self._start()
@@ -200,6 +200,10 @@ class EmbeddedServer:
     def _server_folder(self, path: Path) -> None:
         user = process.server_user()
         folders.private_dir(path, uid=user.uid, gid=user.gid)
+
+    def _create_cluster(self) -> None:
+        """Fill the empty data dir; a standby overrides this to copy its primary instead."""
+        self._initdb()
 
     def _initdb(self) -> None:
         if self.data_dir.exists() and any(self.data_dir.iterdir()):

@@ -13,7 +13,10 @@ Then:
 - `strata_session` / `strata_async_session`: a session in an outer transaction
   with savepoints, rolled back after the test, on a database shared by the
   worker's tests;
-- `strata_driver`: parametrises a test over psycopg 3 and asyncpg.
+- `strata_driver`: parametrises a test over psycopg 3 and asyncpg;
+- `strata_replica` / `strata_read_url` / `strata_replica_env`: a real streaming
+  replica of the session's server, the test's fresh database on it, and the app's
+  URL variables pointed at both (`strata.testing.replica`).
 Async fixtures and `strata_driver` make a test run once per driver.
 """
 
@@ -32,6 +35,7 @@ from strata.apps import App
 from strata.engines import async_engine, sync_engine
 from strata.server import EmbeddedServer
 from strata.testing import templates
+from strata.testing.replica import strata_read_url, strata_replica, strata_replica_env  # noqa: F401 - fixtures
 from strata.testing.server import session_server, unique_name
 from strata.urls import DRIVERS, Driver, with_driver
 

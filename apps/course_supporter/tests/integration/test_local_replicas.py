@@ -1,0 +1,52 @@
+"""`strata up --replicas N` on a laptop: hot standbys the app reads from, lag in status, stopped by down."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from strata.testing.server import subprocess_env
+
+READ_PROBE = """
+import asyncio
+from sqlalchemy import text
+from course_supporter.storage.database import get_read_session, get_session
+
+async def main():
+    for dependency in (get_session, get_read_session):
+        async for session in dependency():
+            row = (await session.execute(text("SELECT pg_is_in_recovery(), count(*) FROM courses"))).one()
+            print(dependency.__name__, *row)
+
+asyncio.run(main())
+"""
+
+
+def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = subprocess_env(STRATA_HOME=str(home), COLUMNS="200")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=180, check=False)
+
+    try:
+        up = run("-m", "strata", "up", "--app", "course_supporter", "--replicas", "1")
+        assert up.returncode == 0, up.stderr
+        assert f"postgresql://postgres@/course_supporter?host={home}/replicas/1/run" in up.stdout
+
+        status = run("-m", "strata", "status", "--json")
+        assert status.returncode == 0, status.stderr
+        (replica,) = json.loads(status.stdout)["replicas"]
+        assert (replica["replica"], replica["state"]) == ("replica 1", "streaming")
+        assert isinstance(replica["lag_bytes"], int)
+
+        reads = run("-c", READ_PROBE)  # no URL set: the app uses the embedded server and its replica
+        assert reads.returncode == 0, reads.stderr
+        found = [line for line in reads.stdout.splitlines() if line.startswith("get_")]
+        assert found == ["get_session False 0", "get_read_session True 0"]
+    finally:
+        down = run("-m", "strata", "down")
+    assert down.returncode == 0, down.stderr
+    assert "1 local replica(s) stopped" in down.stdout
+    assert not (home / "replicas" / "1" / "data" / "postmaster.pid").exists()

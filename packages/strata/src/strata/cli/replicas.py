@@ -1,0 +1,88 @@
+"""The replica parts of `strata up` and `strata status`: local standbys, and each replica's lag."""
+
+from dataclasses import asdict, dataclass
+
+from rich.table import Table
+from sqlalchemy.engine import URL
+
+from strata import apps
+from strata.errors import StrataError
+from strata.replication import replica_state, wait_for_replay
+from strata.server import EmbeddedServer
+from strata.server.replicas import Standby, ensure_replicas, local_replicas, start_replicas
+from strata.settings import configured_read_urls, configured_url
+from strata.urls import mask, with_driver
+
+
+@dataclass(frozen=True)
+class ReplicaRow:
+    """One replica as `strata status` reports it."""
+
+    replica: str
+    serves: str
+    url: str
+    state: str
+    lag_bytes: int | None
+
+
+def bring_up(primary: EmbeddedServer, count: int | None) -> list[Standby]:
+    """Run `count` local standbys (None: the ones that exist) and wait until they have replayed the primary."""
+    standbys = start_replicas(primary) if count is None else ensure_replicas(primary, count)
+    if standbys:
+        wait_for_replay(primary.url("postgres"), [standby.url("postgres") for standby in standbys])
+    return standbys
+
+
+def local_table(standbys: list[Standby], app_names: list[str]) -> Table:
+    """What `strata up` prints about the local standbys: where each is, and the READ URL to use."""
+    table = Table("replica", f"read URL of {app_names[0]}", title="local hot standbys")
+    table.columns[1].overflow = "fold"
+    for standby in standbys:
+        table.add_row(standby.name, mask(standby.url(app_names[0]).set(drivername="postgresql")))
+    table.caption = "embedded apps read from these (get_read_session); elsewhere set <APP>_READ_DATABASE_URL"
+    return table
+
+
+def rows(primary: EmbeddedServer) -> list[ReplicaRow]:
+    """Every replica strata knows of: local standbys, then each app's configured read URLs."""
+    found = [_local_row(primary, standby) for standby in local_replicas(primary)]
+    for app in apps.discover().values():
+        configured = configured_read_urls(app)
+        if configured is None:
+            continue
+        replicas, source = configured
+        main = configured_url(app)
+        base = main[0] if main else (primary.url(app.name) if primary.is_running() else None)
+        for replica in replicas:
+            found.append(_row(f"{source}", app.name, base, with_driver(replica, "psycopg")))
+    return found
+
+
+def _local_row(primary: EmbeddedServer, standby: Standby) -> ReplicaRow:
+    if not standby.is_running():
+        return ReplicaRow(standby.name, "embedded apps", str(standby.socket_dir), "stopped", None)
+    base = primary.url("postgres") if primary.is_running() else None
+    return _row(standby.name, "embedded apps", base, standby.url("postgres"), shown=str(standby.socket_dir))
+
+
+def _row(name: str, serves: str, primary: URL | None, replica: URL, *, shown: str | None = None) -> ReplicaRow:
+    where = shown or mask(replica)
+    if primary is None:
+        return ReplicaRow(name, serves, where, "primary not running", None)
+    try:
+        state = replica_state(primary, replica)
+    except StrataError as error:
+        return ReplicaRow(name, serves, where, f"unreachable: {error}", None)
+    return ReplicaRow(name, serves, where, "streaming" if state.in_recovery else "not a standby", state.lag_bytes)
+
+
+def status_table(found: list[ReplicaRow]) -> Table:
+    table = Table("replica", "serves", "where", "state", "replay lag", title="replicas")
+    for row in found:
+        lag = "-" if row.lag_bytes is None else f"{row.lag_bytes} bytes"
+        table.add_row(row.replica, row.serves, row.url, row.state, lag)
+    return table
+
+
+def as_json(found: list[ReplicaRow]) -> list[dict[str, object]]:
+    return [asdict(row) for row in found]

@@ -1,0 +1,79 @@
+"""How far a streaming replica is behind its primary, and waiting until it has caught up.
+
+Lag is measured in WAL: the bytes between the primary's current WAL position
+and the last position the replica has replayed. That is exact and means the
+same on an idle and a busy server, unlike the age of the last replayed
+transaction, which grows while nothing is written. Both work on any
+PostgreSQL server the URLs reach, local standby or managed replica.
+"""
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import psycopg
+from sqlalchemy.engine import URL
+
+from strata.connect import connect
+from strata.errors import StrataError
+from strata.urls import where
+
+REPLAY_WAIT_SECONDS = 30.0
+_POLL_SECONDS = 0.02
+
+
+@dataclass(frozen=True)
+class ReplicaState:
+    """What a replica reports: whether it is a standby, and its lag behind the primary in WAL bytes."""
+
+    in_recovery: bool
+    lag_bytes: int | None
+
+
+def primary_lsn(primary: URL) -> str:
+    """The primary's WAL insert position (e.g. 0/3000148).
+
+    Not the write position: with synchronous_commit=off a commit returns before its WAL is written.
+    """
+    with connect(primary, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def replica_state(primary: URL, replica: URL) -> ReplicaState:
+    """Ask the primary where it is, then the replica what it has replayed (a lag below 0 reads as 0)."""
+    target = primary_lsn(primary)
+    with connect(replica, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())::bigint", (target,)
+        ).fetchone()
+    assert row is not None
+    in_recovery, lag = bool(row[0]), row[1]
+    return ReplicaState(in_recovery, None if lag is None else max(0, int(str(lag))))
+
+
+def wait_for_replay(primary: URL, replicas: Sequence[URL], *, timeout: float = REPLAY_WAIT_SECONDS) -> None:
+    """Return once every replica has replayed what the primary had written when this was called.
+
+    Polls each replica's replay position against a deadline; a replica that
+    does not get there in `timeout` seconds is a one-line error.
+    """
+    if not replicas:
+        return
+    target = primary_lsn(primary)
+    deadline = time.monotonic() + timeout
+    for replica in replicas:
+        with connect(replica, autocommit=True) as conn:
+            while not _has_replayed(conn, target):
+                if time.monotonic() > deadline:
+                    raise StrataError(
+                        f"the replica at {where(replica)} has not replayed the primary's WAL up to {target} "
+                        f"within {timeout:.0f} s; check that it streams from this primary (see its log)"
+                    )
+                time.sleep(_POLL_SECONDS)
+
+
+def _has_replayed(conn: psycopg.Connection[tuple[object, ...]], target: str) -> bool:
+    row = conn.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, false)", (target,)).fetchone()
+    return bool(row and row[0])
