@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from strata.server import EmbeddedServer
+from strata.server.replicas import standby_of
 from strata.testing.server import subprocess_env
 
 READ_PROBE = """
@@ -30,10 +32,12 @@ def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
         command = [sys.executable, *args]
         return subprocess.run(command, env=env, capture_output=True, text=True, timeout=180, check=False)
 
+    primary = EmbeddedServer(home)
     try:
         up = run("-m", "strata", "up", "--app", "course_supporter", "--replicas", "1")
         assert up.returncode == 0, up.stderr
-        assert f"postgresql://postgres@/course_supporter?host={home}/replicas/1/run" in up.stdout
+        standby = standby_of(primary, 1)
+        assert f"postgresql://postgres@/course_supporter?host={standby.socket_dir}" in up.stdout
 
         status = run("-m", "strata", "status", "--json")
         assert status.returncode == 0, status.stderr
@@ -49,4 +53,6 @@ def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
         down = run("-m", "strata", "down")
     assert down.returncode == 0, down.stderr
     assert "1 local replica(s) stopped" in down.stdout
-    assert not (home / "replicas" / "1" / "data" / "postmaster.pid").exists()
+    assert not (standby.data_dir / "postmaster.pid").exists()
+    standby.discard()
+    primary.discard()
