@@ -37,7 +37,7 @@ Replicas = Annotated[
         "--replicas",
         min=0,
         help="Run exactly N local hot standbys of the embedded server (pg_basebackup -R); "
-        "apps on the embedded server then read from them. 0 removes them [default: keep those that exist].",
+        "apps on the embedded server then read from them. 0 removes them; without it, those that exist start.",
         show_default=False,
     ),
 ]

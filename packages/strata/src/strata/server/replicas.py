@@ -71,8 +71,6 @@ def local_replicas(primary: EmbeddedServer) -> list[Standby]:
 
 def ensure_replicas(primary: EmbeddedServer, count: int) -> list[Standby]:
     """Run exactly `count` standbys of `primary`: start or create 1..count, remove any beyond."""
-    if count < 0:
-        raise StrataError(f"--replicas must be 0 or more, not {count}")
     wanted = [standby_of(primary, number) for number in range(1, count + 1)]
     for extra in local_replicas(primary)[count:]:
         extra.stop()

@@ -1,0 +1,39 @@
+"""Local hot standbys of an embedded server: made by pg_basebackup, counted exactly, stopped and restarted."""
+
+from collections.abc import Iterator
+
+import pytest
+from strata.replication import replica_state
+from strata.server import EmbeddedServer
+from strata.server.replicas import ensure_replicas, local_replicas, start_replicas, stop_replicas
+
+
+@pytest.fixture(scope="module")
+def primary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+    server = EmbeddedServer(tmp_path_factory.mktemp("standbys"), durable=False)
+    server.ensure_running()
+    yield server
+    stop_replicas(server)
+    server.stop()
+
+
+def test_replicas_stream_and_their_number_is_exactly_what_was_asked(primary: EmbeddedServer) -> None:
+    first, second = ensure_replicas(primary, 2)
+    for standby in (first, second):
+        assert replica_state(primary.url("postgres"), standby.url("postgres")).in_recovery
+    assert first.socket_dir != second.socket_dir != primary.socket_dir
+
+    (kept,) = ensure_replicas(primary, 1)
+    assert kept.home == first.home
+    assert not second.home.exists()
+    assert [standby.home for standby in local_replicas(primary)] == [first.home]
+
+
+def test_stopped_replicas_start_again(primary: EmbeddedServer) -> None:
+    (standby,) = ensure_replicas(primary, 1)
+    assert stop_replicas(primary) == 1
+    assert not standby.is_running()
+    assert stop_replicas(primary) == 0
+    (again,) = start_replicas(primary)
+    assert again.is_running()
+    assert replica_state(primary.url("postgres"), again.url("postgres")).in_recovery
