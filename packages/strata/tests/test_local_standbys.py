@@ -13,8 +13,9 @@ def primary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer
     server = EmbeddedServer(tmp_path_factory.mktemp("standbys"), durable=False)
     server.ensure_running()
     yield server
-    stop_replicas(server)
-    server.stop()
+    for standby in local_replicas(server):
+        standby.discard()
+    server.discard()
 
 
 def test_replicas_stream_and_their_number_is_exactly_what_was_asked(primary: EmbeddedServer) -> None:

@@ -36,7 +36,7 @@ def strata_replica(strata_server: URL, tmp_path_factory: pytest.TempPathFactory)
     try:
         yield standby.url("postgres")
     finally:
-        standby.stop()
+        standby.discard()
 
 
 @pytest.fixture
