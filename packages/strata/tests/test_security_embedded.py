@@ -5,6 +5,7 @@ as another local user (`nobody`, through runuser, which needs root: CI runs as r
 """
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -220,3 +221,19 @@ def test_an_old_root_run_cluster_in_the_home_is_refused_with_how_to_stop_it(tmp_
             server.ensure_running()
     finally:
         server.discard()
+
+
+def test_a_server_folder_whose_home_was_deleted_is_swept_by_the_next_new_server(tmp_path: Path) -> None:
+    require_root("keep server folders under the server base")
+    forgotten = EmbeddedServer(tmp_path / "forgotten", durable=False)
+    forgotten.ensure_running()
+    forgotten.stop()
+    left_behind = forgotten.server_root
+    shutil.rmtree(tmp_path / "forgotten")  # as a test's temporary folder goes, without discard()
+    kept = EmbeddedServer(tmp_path / "kept", durable=False)
+    try:
+        assert left_behind.is_dir()
+        assert kept.server_root != left_behind  # naming the new server's folder sweeps
+        assert not left_behind.exists()
+    finally:
+        kept.discard()

@@ -27,7 +27,7 @@ import psutil
 from sqlalchemy.engine import URL
 
 from strata.errors import StrataError
-from strata.server import folders, process
+from strata.server import folders, orphans, process
 
 PORT = 5432
 SOCKET_NAME = f".s.PGSQL.{PORT}"
@@ -176,6 +176,7 @@ class EmbeddedServer:
         folders.write_private_file(draft, secrets.token_hex(ID_LENGTH // 2))
         try:
             os.link(draft, self.home / ID_FILE)
+            orphans.sweep(process.servers_base(), ID_FILE)
         except FileExistsError:
             pass  # another process published its id first; use that one
         finally:
@@ -212,6 +213,9 @@ class EmbeddedServer:
                 "move it aside, or set STRATA_HOME to another directory"
             )
         self._server_folder(self.server_root)
+        if process.as_root():
+            user = process.server_user()
+            orphans.record_home(self.server_root, self.home, uid=user.uid, gid=user.gid)
         self._server_folder(self.data_dir)
         process.run(
             [
