@@ -9,6 +9,8 @@ from sqlalchemy.engine import URL
 
 from strata import alembic_api, apps, introspect
 from strata.cli import console
+from strata.connection.params import for_driver
+from strata.connection.resolve import migration_url
 from strata.errors import StrataError
 from strata.server import dev_server
 from strata.server.process import binary
@@ -32,7 +34,7 @@ LockTimeout = Annotated[
 def up(app_name: AppOption = None, lock_timeout: LockTimeout = None) -> None:
     """Start the embedded server, create each app's database and migrate it to head."""
     selected = apps.select(app_name)
-    urls = {app.name: resolve_url(app, driver="psycopg") for app in selected}
+    urls = {app.name: migration_url(app, driver="psycopg") for app in selected}
     _refuse_shared_databases(urls)
     table = Table(title="strata up")
     for column in ("app", "database", "revision", "tables", "extensions"):
@@ -93,7 +95,7 @@ def psql(
     """Open the bundled psql on an app's database."""
     (app,) = apps.select(app_name)
     url = resolve_url(app, driver="psycopg")
-    os.execv(binary("psql"), ["psql", libpq(url)])  # noqa: S606 - replace this process with psql
+    os.execv(binary("psql"), ["psql", libpq(for_driver(url))])  # noqa: S606 - replace this process with psql
 
 
 def register(cli: typer.Typer) -> None:

@@ -16,21 +16,25 @@ at the last revision that finished. Offline (`--sql`) it needs no server.
 import asyncio
 import sys
 from logging.config import fileConfig
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import context
-from sqlalchemy import Connection, MetaData, pool, text
+from sqlalchemy import Connection, Engine, MetaData, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from strata.apps import App
+from strata.connection.factory import migration_engine
+from strata.connection.resolve import migration_url
 from strata.diagnose import connection_problem
-from strata.engines import async_engine, sync_engine
 from strata.errors import StrataError
 from strata.migrations import autogen
 from strata.migrations.lock import migration_lock
-from strata.settings import resolve_url, strata_settings
+from strata.settings import strata_settings
 from strata.urls import mask_text
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 INVOKED_BY_STRATA = "strata.invoked"
 
@@ -82,8 +86,8 @@ def _lock_wait() -> float:
     return wait
 
 
-def _run_on(connection: Connection, app: App, metadata: MetaData) -> None:
-    with migration_lock(connection, app.name, _lock_wait()):
+def _run_on(connection: Connection, app: App, metadata: MetaData, url: URL | None = None) -> None:
+    with migration_lock(url or connection.engine.url, app.name, _lock_wait()):
         for statement in _timeouts():
             connection.execute(text(statement))
         # A killed client is noticed within seconds, so its backend does not hold the lock until its statement ends.
@@ -135,7 +139,7 @@ def _hint(error: DBAPIError) -> str:
 
 def _online_url(app: App) -> URL:
     given = context.config.attributes.get("url")
-    return given if isinstance(given, URL) else resolve_url(app)
+    return given if isinstance(given, URL) else migration_url(app)
 
 
 def _run_online(app: App, metadata: MetaData) -> None:
@@ -144,30 +148,29 @@ def _run_online(app: App, metadata: MetaData) -> None:
         _run_on(connection, app, metadata)
         return
     url = _online_url(app)
-    if app.async_migrations:
-        asyncio.run(_run_async(url, app, metadata))
+    engine = migration_engine(app, url)
+    if not isinstance(engine, Engine):
+        asyncio.run(_run_async(engine, url, app, metadata))
         return
-    engine = sync_engine(url, poolclass=pool.NullPool)
     try:
         try:
             conn = engine.connect()
         except OperationalError as error:
             raise connection_problem(error, url) from None
         with conn:
-            _run_on(conn, app, metadata)
+            _run_on(conn, app, metadata, url)
     finally:
         engine.dispose()
 
 
-async def _run_async(url: URL, app: App, metadata: MetaData) -> None:
-    engine = async_engine(url, poolclass=pool.NullPool)
+async def _run_async(engine: "AsyncEngine", url: URL, app: App, metadata: MetaData) -> None:
     try:
         try:
             conn = await engine.connect()
         except (OperationalError, OSError) as error:
             raise connection_problem(error, url) from None
         try:
-            await conn.run_sync(_run_on, app, metadata)
+            await conn.run_sync(_run_on, app, metadata, url)
         finally:
             await conn.close()
     finally:
