@@ -1,15 +1,12 @@
 """Seed 002's acceptance criteria, each checked against the migrated database."""
 
 from pathlib import Path
-from typing import Any
 
-import pytest
 import study_assistant.models
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine
 from study_assistant.models import Base
 
 MODEL_FILES = {"profile", "session", "document", "topic", "chat", "message", "chunk"}

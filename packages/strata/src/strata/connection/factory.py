@@ -49,7 +49,7 @@ def psycopg_args(url: URL, purpose: Purpose) -> dict[str, Any]:
 
 def asyncpg_args(url: URL, purpose: Purpose) -> tuple[URL, dict[str, Any]]:
     """asyncpg's arguments for the URL, and the URL without what asyncpg would reject."""
-    stripped, args = tls.for_asyncpg(url)
+    stripped, args = tls.for_asyncpg(for_driver(url))
     timeout = query_value(url, "connect_timeout")
     args["timeout"] = float(timeout) if timeout else CONNECT_TIMEOUT_SECONDS
     settings = _server_settings(url)
@@ -106,7 +106,7 @@ def async_engine(
 
     chosen: Driver = driver or ("asyncpg" if url.drivername.endswith("asyncpg") else "psycopg")
     if chosen == "asyncpg":
-        target, args = asyncpg_args(for_driver(url), purpose)
+        target, args = asyncpg_args(url, purpose)
     else:
         target, args = for_driver(url), psycopg_args(url, purpose)
     return create_async_engine(with_driver(target, chosen), connect_args=args, **_pool_options(url, purpose, options))

@@ -32,6 +32,7 @@ from strata.apps import App
 from strata.engines import async_engine, sync_engine
 from strata.server import EmbeddedServer
 from strata.testing import templates
+from strata.testing.fixtures import strata_pgbouncer, strata_pgbouncer_tls  # noqa: F401 - fixtures for every app
 from strata.testing.server import session_server, unique_name
 from strata.urls import DRIVERS, Driver, with_driver
 
