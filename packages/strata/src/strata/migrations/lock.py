@@ -19,15 +19,17 @@ migration itself commits each revision, so it cannot hold the lock itself.
 
 import hashlib
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
 from sqlalchemy.engine import URL
 
 from strata.admin import Conn
 from strata.connect import connect
 from strata.errors import StrataError
+
+RETRY_SECONDS = 0.2
 
 
 def lock_key(name: str) -> int:
@@ -48,29 +50,42 @@ def _holder(conn: Conn, key: int) -> str:
 
 @contextmanager
 def migration_lock(url: URL, name: str, wait: float) -> Iterator[None]:
-    """Hold the migration lock for `name` on `url`'s database while the block runs."""
+    """Hold the migration lock for `name` on `url`'s database while the block runs.
+
+    A waiter retries in short transactions instead of blocking inside one, so
+    waiting migrations do not each pin a server connection of a pooler.
+    """
     key = lock_key(name)
-    database = url.database
     with connect(url) as holder:  # leaving the block ends the transaction: commit, or rollback on error
+        _acquire(holder, key, str(url.database), wait)
+        yield
+
+
+def _acquire(holder: Conn, key: int, database: str, wait: float) -> None:
+    deadline = time.monotonic() + wait
+    announced = False
+    while True:
         # The lock lives as long as this transaction; a server-side idle timeout must not end it early.
         holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
-        if not _scalar(holder, "SELECT pg_try_advisory_xact_lock(%s)", key):
+        if _scalar(holder, "SELECT pg_try_advisory_xact_lock(%s)", key):
+            return
+        if not announced:
             print(
                 f"strata: waiting up to {wait:.0f} s for the migration lock on "
                 f"'{database}', held by {_holder(holder, key)}",
                 file=sys.stderr,
                 flush=True,
             )
-            holder.execute(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'")
-            try:
-                holder.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
-            except psycopg.errors.LockNotAvailable:
-                raise StrataError(
-                    f"gave up after {wait:.0f} s waiting for the migration lock on "
-                    f"'{database}': another migration is still running; retry when it ends, "
-                    "or wait longer with --lock-timeout (STRATA_MIGRATION_LOCK_WAIT)"
-                ) from None
-        yield
+            announced = True
+        holder.rollback()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise StrataError(
+                f"gave up after {wait:.0f} s waiting for the migration lock on "
+                f"'{database}': another migration is still running; retry when it ends, "
+                "or wait longer with --lock-timeout (STRATA_MIGRATION_LOCK_WAIT)"
+            )
+        time.sleep(min(RETRY_SECONDS, remaining))  # a back-off between attempts, not a synchronisation
 
 
 def _scalar(conn: Conn, query: str, key: int) -> object:

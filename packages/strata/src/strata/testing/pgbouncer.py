@@ -104,6 +104,9 @@ class PgBouncer:
             "pool_mode = transaction",
             "max_client_conn = 500",
             "default_pool_size = 20",
+            # Hand each transaction the least recently used server connection, as a busy pooler
+            # effectively does: a client's consecutive transactions land on different server connections.
+            "server_round_robin = 1",
             "ignore_startup_parameters = extra_float_digits",
             f"logfile = {self.directory / 'pgbouncer.log'}",
         ]
@@ -112,6 +115,7 @@ class PgBouncer:
                 "client_tls_sslmode = require",
                 f"client_tls_cert_file = {self.tls.cert}",
                 f"client_tls_key_file = {self.tls.key}",
+                f"client_tls_ca_file = {self.tls.ca}",  # checks client certificates when one is sent
             ]
         config = self.directory / "pgbouncer.ini"
         config.write_text("\n".join(lines) + "\n")
