@@ -7,14 +7,13 @@ the revision ran once.
 """
 
 import subprocess
-import sys
 
 from sqlalchemy.engine import URL
 from strata import App
 from strata.connect import connect
 from strata.introspect import summary
+from strata.testing.commands import finish, start_alembic
 from strata.testing.pgbouncer import PgBouncer
-from strata.testing.server import subprocess_env
 
 PROBE = (
     '"""probe"""\nfrom alembic import op\n\nrevision = "0002"\ndown_revision = "0001"\n\n\n'
@@ -27,29 +26,14 @@ PROBE = (
 
 def _alembic_at_once(app: App, count: int, command: list[str], **env: str) -> list[subprocess.CompletedProcess[str]]:
     """Start `count` alembic processes together and wait for all of them (a hang fails the test)."""
-    environment = subprocess_env(STRATA_MIGRATION_LOCK_WAIT="30", **env)
-    running = [
-        subprocess.Popen(
-            [sys.executable, "-m", "alembic", *command],
-            cwd=app.root,
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(count)
-    ]
-    done = []
-    for process in running:
-        stdout, stderr = process.communicate(timeout=120)
-        done.append(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
-    return done
+    running = [start_alembic(app, *command, STRATA_MIGRATION_LOCK_WAIT="30", **env) for _ in range(count)]
+    return [finish(process) for process in running]
 
 
 def _probe_rows(url: URL) -> int:
     with connect(url) as conn:
         row = conn.execute("SELECT count(*) FROM notes WHERE body = 'probe'").fetchone()
-        return int(row[0]) if row else 0
+        return int(str(row[0])) if row else 0
 
 
 def _with_probe(app: App) -> App:

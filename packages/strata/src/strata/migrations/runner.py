@@ -132,9 +132,20 @@ def _hint(error: DBAPIError) -> str:
     sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if sqlstate == "55P03":
         return "; another session holds a lock the migration needs: retry when it is idle, or raise STRATA_LOCK_TIMEOUT"
+    if 'permission denied to create extension "vector"' in str(orig):
+        return _ask_admin_for_vector(error)
     if 'extension "vector"' in str(orig):
         return "; pgvector >= 0.8 must be installed on the server and created by a superuser (CREATE EXTENSION vector)"
     return ""
+
+
+def _ask_admin_for_vector(error: DBAPIError) -> str:
+    """Managed providers give an owner role, not superuser: an admin creates the extension once."""
+    database = context.get_context().connection.engine.url.database  # type: ignore[union-attr]
+    return (
+        f"; ask an administrator to run CREATE EXTENSION vector in database '{database}' "
+        "(the owner role needs no superuser once it exists)"
+    )
 
 
 def _online_url(app: App) -> URL:
@@ -167,7 +178,7 @@ async def _run_async(engine: "AsyncEngine", url: URL, app: App, metadata: MetaDa
     try:
         try:
             conn = await engine.connect()
-        except (OperationalError, OSError) as error:
+        except (DBAPIError, OSError) as error:  # asyncpg reports a refused handshake as a plain DBAPIError
             raise connection_problem(error, url) from None
         try:
             await conn.run_sync(_run_on, app, metadata, url)
