@@ -4,11 +4,11 @@ import uuid
 
 import pytest
 from codestory.models import User
-from codestory.models.database import close_db, get_session, init_db
+from codestory.models.database import close_db, get_session
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata.testing.clients import run_clients
+from strata.testing.clients import run_clients_at
 from strata.testing.pgbouncer import PgBouncer
 
 
@@ -20,12 +20,12 @@ async def _work(session: AsyncSession) -> None:
 async def test_8_clients_x_30_transactions_through_pgbouncer(
     strata_pgbouncer: PgBouncer, strata_fresh_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = strata_pgbouncer.url(str(strata_fresh_url.database))
-    monkeypatch.setenv("CODESTORY_DATABASE_URL", url.render_as_string(hide_password=False))
-    await close_db()
-    try:
-        await init_db()
-        failures = await run_clients(get_session, _work)
-    finally:
-        await close_db()
+    failures = await run_clients_at(
+        strata_pgbouncer.url(str(strata_fresh_url.database)),
+        variable="CODESTORY_DATABASE_URL",
+        setenv=monkeypatch.setenv,
+        reset=close_db,
+        dependency=get_session,
+        work=_work,
+    )
     assert failures == []

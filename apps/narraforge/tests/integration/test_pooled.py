@@ -9,7 +9,7 @@ from narraforge.models.schema import Job
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata.testing.clients import run_clients
+from strata.testing.clients import run_clients_at
 from strata.testing.pgbouncer import PgBouncer
 
 
@@ -21,11 +21,12 @@ async def _work(session: AsyncSession) -> None:
 async def test_8_clients_x_30_transactions_through_pgbouncer(
     strata_pgbouncer: PgBouncer, strata_fresh_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = strata_pgbouncer.url(str(strata_fresh_url.database))
-    monkeypatch.setenv("NARRAFORGE_DATABASE_URL", url.render_as_string(hide_password=False))
-    await database.database.dispose()
-    try:
-        failures = await run_clients(get_db, _work)
-    finally:
-        await database.database.dispose()
+    failures = await run_clients_at(
+        strata_pgbouncer.url(str(strata_fresh_url.database)),
+        variable="NARRAFORGE_DATABASE_URL",
+        setenv=monkeypatch.setenv,
+        reset=database.database.dispose,
+        dependency=get_db,
+        work=_work,
+    )
     assert failures == []

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata.testing.clients import run_clients
+from strata.testing.clients import run_clients_at
 from strata.testing.pgbouncer import PgBouncer
 from study_assistant import database
 from study_assistant.database import get_session
@@ -32,11 +32,12 @@ async def _work(session: AsyncSession) -> None:
 async def test_8_clients_x_30_transactions_through_pgbouncer(
     strata_pgbouncer: PgBouncer, strata_fresh_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = strata_pgbouncer.url(str(strata_fresh_url.database))
-    monkeypatch.setenv("STUDY_ASSISTANT_DATABASE_URL", url.render_as_string(hide_password=False))
-    await database.database.dispose()
-    try:
-        failures = await run_clients(get_session, _work)
-    finally:
-        await database.database.dispose()
+    failures = await run_clients_at(
+        strata_pgbouncer.url(str(strata_fresh_url.database)),
+        variable="STUDY_ASSISTANT_DATABASE_URL",
+        setenv=monkeypatch.setenv,
+        reset=database.database.dispose,
+        dependency=get_session,
+        work=_work,
+    )
     assert failures == []

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from strata.engines import async_engine
-from strata.urls import Driver, with_driver
+from strata.urls import Driver
 
 
 class Database:
@@ -37,9 +37,7 @@ class Database:
             from sqlalchemy.engine import make_url
 
             url = make_url(self._url())
-            if self._driver:
-                url = with_driver(url, self._driver)
-            self._engine = async_engine(url, **self._options)
+            self._engine = async_engine(url, driver=self._driver, purpose="runtime", **self._options)
         return self._engine
 
     @property

@@ -9,6 +9,7 @@ busy service does: N clients, each running M short transactions.
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
 SessionDependency = Callable[[], AsyncIterator[AsyncSession]]
@@ -32,3 +33,28 @@ async def run_clients(
 
     await asyncio.gather(*(client() for _ in range(clients)))
     return failures
+
+
+async def run_clients_at(
+    url: URL,
+    *,
+    variable: str,
+    setenv: Callable[[str, str], None],
+    reset: Callable[[], Awaitable[None]],
+    dependency: SessionDependency,
+    work: Work,
+    clients: int = 8,
+    transactions: int = 30,
+) -> list[str]:
+    """Point an app at `url` through its URL variable, then `run_clients` through its own dependency.
+
+    `reset` disposes of the app's engine (before, so it is rebuilt from the new
+    URL, and after); `setenv` is pytest's `monkeypatch.setenv`, so the variable
+    is restored after the test.
+    """
+    setenv(variable, url.render_as_string(hide_password=False))
+    await reset()
+    try:
+        return await run_clients(dependency, work, clients=clients, transactions=transactions)
+    finally:
+        await reset()

@@ -169,3 +169,11 @@ class PgBouncer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def tls_refusal(bouncer: PgBouncer) -> tuple[str, str]:
+    """How strata's one-line error for `sslmode=disable` against this TLS-only PgBouncer starts and ends."""
+    return (
+        f"error: 127.0.0.1:{bouncer.port} accepts only TLS connections (",
+        "use sslmode=require, or verify-full with sslrootcert=<CA file>, instead of sslmode=disable",
+    )
