@@ -118,3 +118,12 @@ async def test_libpq_parameters_work_on_both_drivers(strata_empty_url: URL, stra
     finally:
         await engine.dispose()
     assert tuple(found) == ("strata-probe", "1234ms")
+
+
+def test_strata_check_refuses_a_pooled_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    from strata import apps
+    from strata.cli.check import check
+
+    monkeypatch.setattr(apps, "discover", lambda: {"tiny": APP})  # register tinyapp, as its entry point would
+    with pytest.raises(StrataError, match=r"^tiny: migrations need a direct connection.*TINY_DIRECT_DATABASE_URL"):
+        check(app_name="tiny", database_url=RUNTIME + "?pgbouncer=true")
