@@ -41,7 +41,11 @@ def nearest_chunks_query(
 
 
 async def use_hnsw_settings(session: AsyncSession, ef_search: int = DEFAULT_EF_SEARCH) -> None:
-    """Set ef_search and strict iterative scans for the session's current transaction."""
+    """Set ef_search and strict iterative scans for the session's current transaction only.
+
+    `set_config(..., true)` is `SET LOCAL`: behind a transaction pooler a plain
+    SET would stay on the server connection and reach another client.
+    """
     await session.execute(select(func.set_config("hnsw.ef_search", str(ef_search), True)))
     await session.execute(select(func.set_config("hnsw.iterative_scan", "strict_order", True)))
 

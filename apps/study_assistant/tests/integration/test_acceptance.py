@@ -1,15 +1,12 @@
 """Seed 002's acceptance criteria, each checked against the migrated database."""
 
 from pathlib import Path
-from typing import Any
 
-import pytest
 import study_assistant.models
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine
 from study_assistant.models import Base
 
 MODEL_FILES = {"profile", "session", "document", "topic", "chat", "message", "chunk"}
@@ -106,21 +103,12 @@ def test_every_foreign_key_cascades_and_is_indexed(strata_engine: Engine) -> Non
     assert all(deltype == "c" and indexed for _name, deltype, indexed in rows), rows
 
 
-def test_alembic_runs_through_an_async_engine(strata_fresh_url: URL, monkeypatch: pytest.MonkeyPatch) -> None:
-    import strata.engines
-    import strata.migrations.runner as runner
+def test_alembic_runs_through_an_async_engine(strata_fresh_url: URL) -> None:
     from strata import alembic_api
+    from strata.testing.drivers import drivers_used
     from study_assistant.app import APP
 
-    engines: list[AsyncEngine] = []
-    real = strata.engines.async_engine
-
-    def recording(url: URL, **options: Any) -> AsyncEngine:
-        engines.append(real(url, **options))
-        return engines[-1]
-
-    monkeypatch.setattr(runner, "async_engine", recording)
-    alembic_api.downgrade(APP, strata_fresh_url, "base")
-    alembic_api.upgrade(APP, strata_fresh_url)
-    assert len(engines) == 2
-    assert all(isinstance(engine, AsyncEngine) for engine in engines)
+    with drivers_used() as drivers:
+        alembic_api.downgrade(APP, strata_fresh_url, "base")
+        alembic_api.upgrade(APP, strata_fresh_url)
+    assert drivers == ["psycopg async", "psycopg async"]

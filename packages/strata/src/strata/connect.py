@@ -3,6 +3,7 @@
 import psycopg
 from sqlalchemy.engine import URL
 
+from strata.connection.params import for_driver
 from strata.diagnose import connection_problem
 from strata.urls import libpq
 
@@ -12,6 +13,11 @@ CONNECT_TIMEOUT_SECONDS = 5
 def connect(url: URL, *, autocommit: bool = False) -> psycopg.Connection[tuple[object, ...]]:
     """Connect with a short timeout; failures become a one-line StrataError."""
     try:
-        return psycopg.connect(libpq(url), autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+        return psycopg.connect(
+            libpq(for_driver(url)),
+            autocommit=autocommit,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            prepare_threshold=None,  # safe behind a transaction pooler; maintenance work gains nothing from it
+        )
     except psycopg.OperationalError as error:
         raise connection_problem(error, url) from None

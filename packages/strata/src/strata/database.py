@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from strata.connection.factory import Purpose
 from strata.engines import async_engine
-from strata.urls import Driver, with_driver
+from strata.urls import Driver
 
 
 class Database:
@@ -51,17 +52,14 @@ class Database:
     @property
     def engine(self) -> AsyncEngine:
         if self._engine is None:
-            self._engine = self._make_engine(self._url())
+            self._engine = self._make_engine(self._url(), "runtime")
         return self._engine
 
-    def _make_engine(self, url: str | URL) -> AsyncEngine:
+    def _make_engine(self, url: str | URL, purpose: Purpose) -> AsyncEngine:
         """The one place this class makes engines, for the primary and for each replica."""
         from sqlalchemy.engine import make_url
 
-        url = make_url(url)
-        if self._driver:
-            url = with_driver(url, self._driver)
-        return async_engine(url, **self._options)
+        return async_engine(make_url(url), driver=self._driver, purpose=purpose, **self._options)
 
     @property
     def sessionmaker(self) -> async_sessionmaker[AsyncSession]:
@@ -78,7 +76,8 @@ class Database:
     def read_engines(self) -> list[AsyncEngine]:
         """One engine per replica, made on first use; empty when reads go to the primary."""
         if self._read_engines is None:
-            self._read_engines = [self._make_engine(url) for url in (self._read_urls() if self._read_urls else [])]
+            urls = self._read_urls() if self._read_urls else []
+            self._read_engines = [self._make_engine(url, "read") for url in urls]
         return self._read_engines
 
     def read_sessionmaker(self) -> async_sessionmaker[AsyncSession]:

@@ -62,6 +62,16 @@ def connection_problem(error: BaseException, url: URL) -> StrataError:
         return StrataError(
             f"user '{url.username}' does not exist at {place} ({shown}); fix the user in the database URL"
         )
+    if "ssl required" in text:
+        return StrataError(
+            f"{place} accepts only TLS connections ({shown}); "
+            "use sslmode=require, or verify-full with sslrootcert=<CA file>, instead of sslmode=disable"
+        )
+    if "certificate verify failed" in text or "unknown ca" in text:
+        return StrataError(
+            f"the certificate of {place} ({shown}) does not verify: {scrub(_root_message(error), url)}; "
+            "point sslrootcert at the CA your provider publishes"
+        )
     if any(marker in text for marker in _UNREACHABLE) or isinstance(error, OSError | TimeoutError):
         return StrataError(
             f"cannot reach PostgreSQL at {place} ({shown}): {scrub(_root_message(error), url)}; "

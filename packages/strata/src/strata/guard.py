@@ -17,9 +17,10 @@ from collections.abc import Callable
 from rich.console import Console
 
 from strata.apps import App
+from strata.connection.resolve import migration_url
 from strata.errors import StrataError
 from strata.introspect import row_counts
-from strata.settings import configured_url, resolve_url
+from strata.settings import configured_url
 from strata.urls import mask
 
 CONSENT_VALUES = ("1", "yes")
@@ -44,7 +45,7 @@ def confirm_destructive(
     configured = configured_url(app)
     if configured is None:
         return
-    url = resolve_url(app, driver="psycopg")
+    url = migration_url(app, driver="psycopg")
     counts = row_counts(url)
     total = sum(counts.values())
     console.print(f"{action} on {mask(url)} (from {configured[1]}) loses:", highlight=False)

@@ -99,8 +99,10 @@ def configured_url(app: App) -> tuple[URL, str] | None:
 
 def resolve_url(app: App, *, driver: Driver | None = None) -> URL:
     """The app's database URL; starts the embedded server if nothing is configured."""
+    from strata.connection.resolve import apply_pooler_setting
+
     configured = configured_url(app)
-    url = configured[0] if configured else embedded_url(app)
+    url = apply_pooler_setting(app, configured[0]) if configured else embedded_url(app)
     return with_driver(url, driver or app.driver)
 
 

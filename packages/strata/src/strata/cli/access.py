@@ -14,6 +14,7 @@ import typer
 
 from strata import apps
 from strata.cli import console, errors
+from strata.connection.params import for_driver
 from strata.server import dev_server
 from strata.server.process import binary
 from strata.settings import configured_url, resolve_url
@@ -29,7 +30,7 @@ def psql(app_name: AppArgument) -> None:
     environment = dict(os.environ)
     if url.password is not None:
         environment["PGPASSWORD"] = str(url.password)
-    command = ["psql", libpq(without_password(url))]
+    command = ["psql", libpq(for_driver(without_password(url)))]
     os.execve(binary("psql"), command, environment)  # noqa: S606 - replace this process with psql
 
 
@@ -48,7 +49,7 @@ def url(
         secret = f"none in {configured[1]}; libpq reads PGPASSWORD or ~/.pgpass"
     else:
         secret = f"the password is in {configured[1]} (environment or .env)"
-    shown = libpq(without_password(found))
+    shown = libpq(for_driver(without_password(found)))
     if as_json:
         print(json.dumps({"app": app.name, "url": shown, "secret": secret}, indent=2))
         return

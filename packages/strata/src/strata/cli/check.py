@@ -11,6 +11,7 @@ from strata.checks import AppReport, check_app, scratch_database
 from strata.checks import integrity as sums
 from strata.checks.report import as_json, print_table
 from strata.cli import console, errors
+from strata.connection.factory import refuse_pooled_for_migrations
 from strata.urls import parse
 
 
@@ -49,6 +50,8 @@ def check(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=errors, transient=True) as progress:
         task = progress.add_task("starting…")
         for app in selected:
+            if given is not None:
+                refuse_pooled_for_migrations(app, given)
             with scratch_database(app, given) as url:
 
                 def show(name: str, app_name: str = app.name) -> None:

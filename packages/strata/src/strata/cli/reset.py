@@ -6,8 +6,8 @@ import typer
 
 from strata import alembic_api, apps
 from strata.cli import errors
+from strata.connection.resolve import migration_url
 from strata.guard import confirm_destructive
-from strata.settings import resolve_url
 
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed when there is no terminal to ask on.")]
 
@@ -21,7 +21,7 @@ def reset(
     for app in selected:
         confirm_destructive(app, "reset (downgrade base, upgrade head)", yes=yes, console=errors)
     for app in selected:
-        url = resolve_url(app, driver="psycopg")
+        url = migration_url(app, driver="psycopg")
         alembic_api.downgrade(app, url, "base")
         alembic_api.upgrade(app, url, "heads")
         errors.print(f"{app.name}: reset to {','.join(alembic_api.heads(app))}", highlight=False)

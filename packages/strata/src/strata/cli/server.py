@@ -10,10 +10,11 @@ from sqlalchemy.engine import URL
 from strata import alembic_api, apps, introspect
 from strata.cli import console
 from strata.cli import replicas as replica_view
+from strata.connection.resolve import migration_url
 from strata.errors import StrataError
 from strata.server import dev_server
 from strata.server.replicas import stop_replicas
-from strata.settings import configured_url, resolve_url
+from strata.settings import configured_url
 from strata.urls import mask, with_driver
 
 AppOption = Annotated[str | None, typer.Option("--app", help="Only this app (default: all installed apps).")]
@@ -46,7 +47,7 @@ Replicas = Annotated[
 def up(app_name: AppOption = None, lock_timeout: LockTimeout = None, replicas: Replicas = None) -> None:
     """Start the embedded server (and its local replicas), create each app's database and migrate it to head."""
     selected = apps.select(app_name)
-    urls = {app.name: resolve_url(app, driver="psycopg") for app in selected}
+    urls = {app.name: migration_url(app, driver="psycopg") for app in selected}
     _refuse_shared_databases(urls)
     table = Table(title="strata up")
     for column in ("app", "database", "revision", "tables", "extensions"):

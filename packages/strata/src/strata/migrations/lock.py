@@ -1,23 +1,35 @@
-"""A session-level advisory lock around a whole migration run.
+"""A transaction-scoped advisory lock, held on its own connection, around a whole migration run.
 
 Alembic takes no lock, so two replicas starting at once both try to apply the
-same revision and one dies on `alembic_version`. Holding
-`pg_advisory_lock` for the run serialises them: the waiter then finds the
-database at head and does nothing. Advisory locks are per database, so apps
-on different databases do not wait for each other.
+same revision and one dies on `alembic_version`. Holding the lock for the run
+serialises them: the waiter then finds the database at head and does nothing.
+Advisory locks are per database, so apps on different databases do not wait
+for each other.
+
+Why a transaction lock on a dedicated connection, and not `pg_advisory_lock`
+on the migration's own one: behind a transaction pooler (PgBouncer, Supabase,
+Neon) a session lock stays on whichever server connection took it, and the
+pooler hands that connection to someone else after the transaction; the
+unlock then runs elsewhere and the lock is never released, so the next
+migration hangs. A transaction that stays open pins its server connection to
+this client, and ends (releasing the lock) when the client commits, or dies:
+the pooler closes a server connection whose client left mid-transaction. The
+migration itself commits each revision, so it cannot hold the lock itself.
 """
 
 import hashlib
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import URL
 
+from strata.admin import Conn
+from strata.connect import connect
 from strata.errors import StrataError
 
-LOCK_NOT_AVAILABLE = "55P03"
+RETRY_SECONDS = 0.2
 
 
 def lock_key(name: str) -> int:
@@ -26,53 +38,56 @@ def lock_key(name: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def _holder(connection: Connection, key: int) -> str:
-    pid = connection.execute(
-        text(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND ((classid::bigint << 32) | objid::bigint) = :key AND database = "
-            "(SELECT oid FROM pg_database WHERE datname = current_database())"
-        ),
-        {"key": key},
-    ).scalar()
-    return f"pid {pid}" if pid else "another process"
-
-
-def _sqlstate(error: DBAPIError) -> str | None:
-    orig = error.orig
-    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+def _holder(conn: Conn, key: int) -> str:
+    row = conn.execute(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND ((classid::bigint << 32) | objid::bigint) = %s AND database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())",
+        (key,),
+    ).fetchone()
+    return f"pid {row[0]}" if row else "another process"
 
 
 @contextmanager
-def migration_lock(connection: Connection, name: str, wait: float) -> Iterator[None]:
-    """Hold the migration lock for `name` on this connection's database."""
+def migration_lock(url: URL, name: str, wait: float) -> Iterator[None]:
+    """Hold the migration lock for `name` on `url`'s database while the block runs.
+
+    A waiter retries in short transactions instead of blocking inside one, so
+    waiting migrations do not each pin a server connection of a pooler.
+    """
     key = lock_key(name)
-    database = connection.engine.url.database
-    if not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-        print(
-            f"strata: waiting up to {wait:.0f} s for the migration lock on "
-            f"'{database}', held by {_holder(connection, key)}",
-            file=sys.stderr,
-            flush=True,
-        )
-        connection.execute(text(f"SET lock_timeout = '{int(wait * 1000)}ms'"))
-        try:
-            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-        except DBAPIError as error:
-            if _sqlstate(error) != LOCK_NOT_AVAILABLE:
-                raise
-            connection.rollback()
+    with connect(url) as holder:  # leaving the block ends the transaction: commit, or rollback on error
+        _acquire(holder, key, str(url.database), wait)
+        yield
+
+
+def _acquire(holder: Conn, key: int, database: str, wait: float) -> None:
+    deadline = time.monotonic() + wait
+    announced = False
+    while True:
+        # The lock lives as long as this transaction; a server-side idle timeout must not end it early.
+        holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+        if _scalar(holder, "SELECT pg_try_advisory_xact_lock(%s)", key):
+            return
+        if not announced:
+            print(
+                f"strata: waiting up to {wait:.0f} s for the migration lock on "
+                f"'{database}', held by {_holder(holder, key)}",
+                file=sys.stderr,
+                flush=True,
+            )
+            announced = True
+        holder.rollback()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             raise StrataError(
                 f"gave up after {wait:.0f} s waiting for the migration lock on "
                 f"'{database}': another migration is still running; retry when it ends, "
                 "or wait longer with --lock-timeout (STRATA_MIGRATION_LOCK_WAIT)"
-            ) from None
-        connection.execute(text("RESET lock_timeout"))
-    connection.commit()
-    try:
-        yield
-    finally:
-        if connection.in_transaction():
-            connection.rollback()
-        connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-        connection.commit()
+            )
+        time.sleep(min(RETRY_SECONDS, remaining))  # a back-off between attempts, not a synchronisation
+
+
+def _scalar(conn: Conn, query: str, key: int) -> object:
+    row = conn.execute(query, (key,)).fetchone()
+    return row[0] if row else None

@@ -16,21 +16,25 @@ at the last revision that finished. Offline (`--sql`) it needs no server.
 import asyncio
 import sys
 from logging.config import fileConfig
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import context
-from sqlalchemy import Connection, MetaData, pool, text
+from sqlalchemy import Connection, Engine, MetaData, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from strata.apps import App
+from strata.connection.factory import migration_engine
+from strata.connection.resolve import migration_url
 from strata.diagnose import connection_problem
-from strata.engines import async_engine, sync_engine
 from strata.errors import StrataError
 from strata.migrations import autogen
 from strata.migrations.lock import migration_lock
-from strata.settings import resolve_url, strata_settings
+from strata.settings import strata_settings
 from strata.urls import mask_text
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 INVOKED_BY_STRATA = "strata.invoked"
 
@@ -82,8 +86,8 @@ def _lock_wait() -> float:
     return wait
 
 
-def _run_on(connection: Connection, app: App, metadata: MetaData) -> None:
-    with migration_lock(connection, app.name, _lock_wait()):
+def _run_on(connection: Connection, app: App, metadata: MetaData, url: URL | None = None) -> None:
+    with migration_lock(url or connection.engine.url, app.name, _lock_wait()):
         for statement in _timeouts():
             connection.execute(text(statement))
         # A killed client is noticed within seconds, so its backend does not hold the lock until its statement ends.
@@ -128,14 +132,25 @@ def _hint(error: DBAPIError) -> str:
     sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if sqlstate == "55P03":
         return "; another session holds a lock the migration needs: retry when it is idle, or raise STRATA_LOCK_TIMEOUT"
+    if 'permission denied to create extension "vector"' in str(orig):
+        return _ask_admin_for_vector(error)
     if 'extension "vector"' in str(orig):
         return "; pgvector >= 0.8 must be installed on the server and created by a superuser (CREATE EXTENSION vector)"
     return ""
 
 
+def _ask_admin_for_vector(error: DBAPIError) -> str:
+    """Managed providers give an owner role, not superuser: an admin creates the extension once."""
+    database = context.get_context().connection.engine.url.database  # type: ignore[union-attr]
+    return (
+        f"; ask an administrator to run CREATE EXTENSION vector in database '{database}' "
+        "(the owner role needs no superuser once it exists)"
+    )
+
+
 def _online_url(app: App) -> URL:
     given = context.config.attributes.get("url")
-    return given if isinstance(given, URL) else resolve_url(app)
+    return given if isinstance(given, URL) else migration_url(app)
 
 
 def _run_online(app: App, metadata: MetaData) -> None:
@@ -144,30 +159,29 @@ def _run_online(app: App, metadata: MetaData) -> None:
         _run_on(connection, app, metadata)
         return
     url = _online_url(app)
-    if app.async_migrations:
-        asyncio.run(_run_async(url, app, metadata))
+    engine = migration_engine(app, url)
+    if not isinstance(engine, Engine):
+        asyncio.run(_run_async(engine, url, app, metadata))
         return
-    engine = sync_engine(url, poolclass=pool.NullPool)
     try:
         try:
             conn = engine.connect()
         except OperationalError as error:
             raise connection_problem(error, url) from None
         with conn:
-            _run_on(conn, app, metadata)
+            _run_on(conn, app, metadata, url)
     finally:
         engine.dispose()
 
 
-async def _run_async(url: URL, app: App, metadata: MetaData) -> None:
-    engine = async_engine(url, poolclass=pool.NullPool)
+async def _run_async(engine: "AsyncEngine", url: URL, app: App, metadata: MetaData) -> None:
     try:
         try:
             conn = await engine.connect()
-        except (OperationalError, OSError) as error:
+        except (DBAPIError, OSError) as error:  # asyncpg reports a refused handshake as a plain DBAPIError
             raise connection_problem(error, url) from None
         try:
-            await conn.run_sync(_run_on, app, metadata)
+            await conn.run_sync(_run_on, app, metadata, url)
         finally:
             await conn.close()
     finally:

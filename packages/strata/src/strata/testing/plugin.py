@@ -35,6 +35,7 @@ from strata.apps import App
 from strata.engines import async_engine, sync_engine
 from strata.server import EmbeddedServer
 from strata.testing import templates
+from strata.testing.fixtures import strata_pgbouncer, strata_pgbouncer_tls  # noqa: F401 - fixtures for every app
 from strata.testing.replica import strata_read_url, strata_replica, strata_replica_env  # noqa: F401 - fixtures
 from strata.testing.server import session_server, unique_name
 from strata.urls import DRIVERS, Driver, with_driver
