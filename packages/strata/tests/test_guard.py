@@ -93,6 +93,13 @@ def test_answering_no_on_a_terminal_changes_nothing(precious: URL) -> None:
     assert _notes(precious) == 3
 
 
+def test_pressing_enter_on_a_terminal_changes_nothing(precious: URL) -> None:
+    done = _strata(precious, "reset", "--app", "tiny", answer=b"\n")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == "error: aborted; nothing was changed"
+    assert _notes(precious) == 3
+
+
 def test_answering_yes_on_a_terminal_resets(precious: URL) -> None:
     done = _strata(precious, "reset", "--app", "tiny", answer=b"y\n")
     assert done.returncode == 0, done.stderr
