@@ -134,11 +134,13 @@ COMPOSITE_FK_MODELS = [
 COMPOSITE_FK_MIGRATION = [
     (
         'sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),',
-        'sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),\n        sa.UniqueConstraint("id", "body", name=op.f("uq_notes_id_body")),',
+        'sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),\n'
+        '        sa.UniqueConstraint("id", "body", name=op.f("uq_notes_id_body")),',
     ),
     (
         'sa.Column("note_id", sa.Uuid(), nullable=False),',
-        'sa.Column("note_id", sa.Uuid(), nullable=False),\n        sa.Column("note_body", sa.String(length=200), nullable=False),',
+        'sa.Column("note_id", sa.Uuid(), nullable=False),\n'
+        '        sa.Column("note_body", sa.String(length=200), nullable=False),',
     ),
     (
         'sa.ForeignKeyConstraint(["note_id"], ["notes.id"], name=op.f("fk_tags_note_id_notes"), ondelete="CASCADE"),',

@@ -14,6 +14,7 @@ at the last revision that finished. Offline (`--sql`) it needs no server.
 """
 
 import asyncio
+import logging
 import math
 import sys
 from logging.config import fileConfig
@@ -31,8 +32,9 @@ from strata.errors import StrataError
 from strata.migrations import autogen
 from strata.migrations.lock import migration_lock
 from strata.settings import resolve_url, strata_settings
-from strata.urls import mask_text
+from strata.urls import mask, mask_text
 
+log = logging.getLogger(__name__)
 INVOKED_BY_STRATA = "strata.invoked"
 
 
@@ -151,6 +153,7 @@ def _run_online(app: App, metadata: MetaData) -> None:
         _run_on(connection, app, metadata)
         return
     url = _online_url(app)
+    log.debug("migrating %s on %s", app.name, mask(url))
     if app.async_migrations:
         asyncio.run(_run_async(url, app, metadata))
         return
