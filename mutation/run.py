@@ -18,11 +18,13 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".mutation"
 STRATA = "packages/strata/src/strata"
 TESTS = "packages/strata/tests"
+BIN = Path(sys.executable).parent  # cosmic-ray's commands live beside the interpreter running this
 
 # Realistic slips, not every operator swap: a flipped comparison or boolean, an off-by-one,
 # a dropped `not`, a loop that never runs, a swallowed exception.
@@ -74,11 +76,15 @@ TARGETS = [
 ]
 
 
+def _test_command(target: Target) -> str:
+    basetemp = OUT / "tmp" / target.name
+    basetemp.parent.mkdir(parents=True, exist_ok=True)
+    return f"{sys.executable} -m pytest -x -q -n 0 -p no:cacheprovider --basetemp={basetemp} {' '.join(target.tests)}"
+
+
 def _config(target: Target) -> Path:
     """A cosmic-ray config for one target: its modules, its tests, nothing else."""
-    tests = " ".join(target.tests)
-    basetemp = OUT / "tmp" / target.name
-    command = f"{sys.executable} -m pytest -x -q -n 0 -p no:cacheprovider --basetemp={basetemp} {tests}"
+    command = _test_command(target)
     path = OUT / f"{target.name}.toml"
     excluded = ", ".join(json.dumps(pattern) for pattern in EXCLUDED_OPERATORS)
     path.write_text(
@@ -93,15 +99,25 @@ def _config(target: Target) -> Path:
     return path
 
 
-def _run(target: Target) -> list[dict[str, object]]:
+def _run(target: Target) -> list[list[dict[str, Any]]]:
     """Mutate and test one target; return cosmic-ray's record of every mutant."""
     config = _config(target)
+    edited = subprocess.run(
+        ["git", "diff", "--name-only", "--", *target.modules], cwd=ROOT, capture_output=True, text=True
+    )
+    if edited.stdout.strip():  # an interrupted run leaves its last mutant on disk
+        sys.exit(f"mutate: uncommitted changes in {edited.stdout.split()}; commit them or `git checkout` them first")
+    baseline = subprocess.run(_test_command(target).split(), cwd=ROOT, check=False, capture_output=True, text=True)
+    if baseline.returncode != 0:  # a mutant is only "killed" if the unmutated code passes
+        sys.exit(f"mutate: {target.name}'s tests fail without any mutant; fix them first:\n{baseline.stdout[-3000:]}")
     session = OUT / f"{target.name}.sqlite"
     session.unlink(missing_ok=True)
-    subprocess.run(["cosmic-ray", "init", str(config), str(session)], cwd=ROOT, check=True)
-    subprocess.run(["cr-filter-operators", str(session), str(config)], cwd=ROOT, check=True)
-    subprocess.run(["cosmic-ray", "exec", str(config), str(session)], cwd=ROOT, check=True)
-    dump = subprocess.run(["cosmic-ray", "dump", str(session)], cwd=ROOT, check=True, capture_output=True, text=True)
+    subprocess.run([BIN / "cosmic-ray", "init", str(config), str(session)], cwd=ROOT, check=True)
+    subprocess.run([BIN / "cr-filter-operators", str(session), str(config)], cwd=ROOT, check=True)
+    subprocess.run([BIN / "cosmic-ray", "exec", str(config), str(session)], cwd=ROOT, check=True)
+    dump = subprocess.run(
+        [BIN / "cosmic-ray", "dump", str(session)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return [json.loads(line) for line in dump.stdout.splitlines() if line.strip()]
 
 
@@ -116,31 +132,31 @@ def _mutated_line(diff: str) -> str:
     return added[0] if added else ""
 
 
-def _summarise(target: Target, records: list[dict[str, object]], equivalent: dict[tuple[str, str], str]) -> str:
-    killed, survivors, excused, skipped = 0, [], [], 0
-    for item, result in (record for record in records):  # type: ignore[misc]
+def _summarise(target: Target, records: list[list[dict[str, Any]]], equivalent: dict[tuple[str, str], str]) -> str:
+    """The target's score and every mutant it let through."""
+    outcomes = {"killed": 0, "filtered": 0, "incompetent": 0}
+    survivors: list[tuple[str, str, str]] = []
+    excused: list[tuple[str, str, str]] = []
+    for item, result in records:
         if result is None or result["worker_outcome"] == "skipped":
-            skipped += 1
-            continue
-        if result["worker_outcome"] == "normal" and result["test_outcome"] == "killed":
-            killed += 1
-            continue
-        if result["worker_outcome"] in {"abnormal", "exception"}:  # the mutant crashed the run: noticed
-            killed += 1
-            continue
-        module = item["mutations"][0]["module_path"]
-        line = _mutated_line(result["diff"] or "")
-        reason = equivalent.get((module, line))
-        (excused if reason else survivors).append((module, line, reason, result["diff"]))
-    counted = killed + len(survivors)
-    score = 100.0 * killed / counted if counted else 100.0
+            outcomes["filtered"] += 1
+        elif result["test_outcome"] in {"killed", "incompetent"}:
+            outcomes[result["test_outcome"]] += 1
+        else:
+            module = item["mutations"][0]["module_path"]
+            line = _mutated_line(result["diff"] or "")
+            reason = equivalent.get((module, line))
+            (excused if reason else survivors).append((module, line, reason or result["diff"] or ""))
+    counted = outcomes["killed"] + len(survivors)
+    score = 100.0 * outcomes["killed"] / counted if counted else 100.0
     lines = [
-        f"## {target.name}: {score:.1f}% killed ({killed} of {counted}; "
-        f"{len(excused)} equivalent, {skipped} filtered out)\n"
+        f"## {target.name}: {score:.1f}% killed ({outcomes['killed']} of {counted}; {len(excused)} equivalent, "
+        f"{outcomes['incompetent']} incompetent, {outcomes['filtered']} filtered out)\n"
     ]
-    lines += [f"- equivalent: `{module}`: `{line}`: {reason}" for module, line, reason, _diff in excused]
-    for module, line, _reason, diff in survivors:
-        lines.append(f"- **survived** `{module}`: `{line}`\n\n```diff\n{diff.strip()}\n```")
+    lines += [f"- equivalent: `{module}`: `{line}`: {reason}" for module, line, reason in excused]
+    lines += [
+        f"- **survived** `{module}`: `{line}`\n\n```diff\n{diff.strip()}\n```" for module, line, diff in survivors
+    ]
     return "\n".join(lines) + "\n"
 
 
