@@ -16,6 +16,7 @@ CREATE EXTENSION IF NOT EXISTS vector;
 CREATE TABLE "copied items" (id uuid, n int, label text, refs uuid[], v vector(3), h halfvec(2), note text)
 """
 COLUMNS = ["id", "n", "label", "refs", "v", "h", "note"]
+READ = ["id", "n", "label", "refs", "v::text", "h::text", "note"]  # vectors as text: exact, no client adapter
 IDS = [uuid.UUID(int=1), uuid.UUID(int=2 << 100)]
 MATRIX = [[0.5, -1.25, 3.0], [1e-3, 2.0, -7.5]]
 HALVES = [[1.5, -2.0], [0.25, 64.0]]
@@ -42,7 +43,7 @@ def _stored(url: URL) -> list[tuple[object, ...]]:
     engine = sync_engine(url, poolclass=pool.NullPool)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text('SELECT id, n, label, refs, v::text, h::text, note FROM "copied items" ORDER BY n'))
+            rows = conn.execute(text(f'SELECT {", ".join(READ)} FROM "copied items" ORDER BY n'))
             return [tuple(row) for row in rows]
     finally:
         engine.dispose()
