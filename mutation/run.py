@@ -110,11 +110,21 @@ def _run(target: Target) -> list[list[dict[str, Any]]]:
     baseline = subprocess.run(_test_command(target).split(), cwd=ROOT, check=False, capture_output=True, text=True)
     if baseline.returncode != 0:  # a mutant is only "killed" if the unmutated code passes
         sys.exit(f"mutate: {target.name}'s tests fail without any mutant; fix them first:\n{baseline.stdout[-3000:]}")
-    session = OUT / f"{target.name}.sqlite"
+    session = _session(target)
     session.unlink(missing_ok=True)
     subprocess.run([BIN / "cosmic-ray", "init", str(config), str(session)], cwd=ROOT, check=True)
     subprocess.run([BIN / "cr-filter-operators", str(session), str(config)], cwd=ROOT, check=True)
     subprocess.run([BIN / "cosmic-ray", "exec", str(config), str(session)], cwd=ROOT, check=True)
+    return _recorded(target)
+
+
+def _session(target: Target) -> Path:
+    return OUT / f"{target.name}.sqlite"
+
+
+def _recorded(target: Target) -> list[list[dict[str, Any]]]:
+    """cosmic-ray's record of every mutant of the target's last run."""
+    session = _session(target)
     dump = subprocess.run(
         [BIN / "cosmic-ray", "dump", str(session)], cwd=ROOT, capture_output=True, text=True, check=True
     )
@@ -134,11 +144,13 @@ def _mutated_line(diff: str) -> str:
 
 def _summarise(target: Target, records: list[list[dict[str, Any]]], equivalent: dict[tuple[str, str], str]) -> str:
     """The target's score and every mutant it let through."""
-    outcomes = {"killed": 0, "filtered": 0, "incompetent": 0}
+    outcomes = {"killed": 0, "filtered": 0, "incompetent": 0, "not run": 0}
     survivors: list[tuple[str, str, str]] = []
     excused: list[tuple[str, str, str]] = []
     for item, result in records:
-        if result is None or result["worker_outcome"] == "skipped":
+        if result is None:  # the run was stopped before this mutant
+            outcomes["not run"] += 1
+        elif result["worker_outcome"] == "skipped":
             outcomes["filtered"] += 1
         elif result["test_outcome"] in {"killed", "incompetent"}:
             outcomes[result["test_outcome"]] += 1
@@ -151,7 +163,7 @@ def _summarise(target: Target, records: list[list[dict[str, Any]]], equivalent: 
     score = 100.0 * outcomes["killed"] / counted if counted else 100.0
     lines = [
         f"## {target.name}: {score:.1f}% killed ({outcomes['killed']} of {counted}; {len(excused)} equivalent, "
-        f"{outcomes['incompetent']} incompetent, {outcomes['filtered']} filtered out)\n"
+        f"{outcomes['incompetent']} incompetent, {outcomes['filtered']} filtered out, {outcomes['not run']} not run)\n"
     ]
     lines += [f"- equivalent: `{module}`: `{line}`: {reason}" for module, line, reason in excused]
     lines += [
@@ -163,7 +175,11 @@ def _summarise(target: Target, records: list[list[dict[str, Any]]], equivalent: 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Mutation testing of strata's promises (cosmic-ray).")
     parser.add_argument("only", nargs="*", help=f"targets to run (default: all): {', '.join(t.name for t in TARGETS)}")
-    chosen = parser.parse_args().only
+    parser.add_argument(
+        "--report-only", action="store_true", help="rebuild the report from the last run's sessions, running nothing"
+    )
+    args = parser.parse_args()
+    chosen = args.only
     unknown = set(chosen) - {t.name for t in TARGETS}
     if unknown:
         parser.error(f"unknown target(s): {', '.join(sorted(unknown))}")
@@ -172,10 +188,12 @@ def main() -> None:
     report = OUT / "report.md"
     sections = []
     for target in TARGETS:
-        if chosen and target.name not in chosen:
+        if (chosen and target.name not in chosen) or (args.report_only and not _session(target).is_file()):
             continue
-        print(f"mutate: {target.name}", flush=True)
-        sections.append(_summarise(target, _run(target), equivalent))
+        if not args.report_only:
+            print(f"mutate: {target.name}", flush=True)
+        records = _recorded(target) if args.report_only else _run(target)
+        sections.append(_summarise(target, records, equivalent))
         report.write_text("# Mutation testing report\n\n" + "\n".join(sections))
         print(sections[-1].splitlines()[0], flush=True)
     print(f"report: {report.relative_to(ROOT)}")
