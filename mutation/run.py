@@ -66,7 +66,11 @@ TARGETS = [
         (f"{STRATA}/migrations/runner.py", f"{STRATA}/migrations/lock.py", f"{STRATA}/migrations/autogen.py"),
         (f"{TESTS}/test_migration_runner.py", f"{TESTS}/test_autogenerate.py", f"{TESTS}/test_faults.py"),
     ),
-    Target("templates", (f"{STRATA}/testing/templates.py",), (f"{TESTS}/test_testing_plugin.py",)),
+    Target(
+        "templates",
+        (f"{STRATA}/testing/templates.py",),
+        (f"{TESTS}/test_template_keying.py", f"{TESTS}/test_testing_plugin.py"),
+    ),
     Target("copy", (f"{STRATA}/copy.py",), (f"{TESTS}/test_copy.py",)),
     Target(
         "api-keys",
