@@ -26,6 +26,7 @@ STRATA = "packages/strata/src/strata"
 TESTS = "packages/strata/tests"
 BIN = Path(sys.executable).parent  # cosmic-ray's commands live beside the interpreter running this
 
+# Tests run in the order given and stop at the first failure: fast ones first.
 # Realistic slips, not every operator swap: a flipped comparison or boolean, an off-by-one,
 # a dropped `not`, a loop that never runs, a swallowed exception.
 EXCLUDED_OPERATORS = [
@@ -50,7 +51,12 @@ TARGETS = [
     Target(
         "urls-diagnose",
         (f"{STRATA}/urls.py", f"{STRATA}/diagnose.py"),
-        (f"{TESTS}/test_urls_and_settings.py", f"{TESTS}/test_secrets.py", f"{TESTS}/test_bad_database_url.py"),
+        (
+            f"{TESTS}/test_diagnose.py",
+            f"{TESTS}/test_urls_and_settings.py",
+            f"{TESTS}/test_secrets.py",
+            f"{TESTS}/test_bad_database_url.py",
+        ),
     ),
     Target("checks-integrity", (f"{STRATA}/checks/integrity.py",), (f"{TESTS}/test_check.py",)),
     Target(
