@@ -58,7 +58,11 @@ TARGETS = [
             f"{TESTS}/test_bad_database_url.py",
         ),
     ),
-    Target("checks-integrity", (f"{STRATA}/checks/integrity.py",), (f"{TESTS}/test_check.py",)),
+    Target(
+        "checks-integrity",
+        (f"{STRATA}/checks/integrity.py",),
+        (f"{TESTS}/test_check_cli.py::test_update_sums_records_and_reports_changes", f"{TESTS}/test_check.py"),
+    ),
     Target(
         "checks",
         tuple(
