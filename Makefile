@@ -5,7 +5,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install up test check docs bench bench-quick lint format down
+.PHONY: help install up test check docs bench bench-quick lint format down mutate
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -46,6 +46,9 @@ lint: install  ## ruff (lint + format) and mypy --strict
 format: install  ## Apply ruff's fixes and formatting
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
+
+mutate: $(UV)  ## Mutation testing of the modules that carry promises (slow, not in test/CI); MUTATE="guard copy" picks some
+	$(UV) run --locked --group mutation python mutation/run.py $(MUTATE)
 
 down: $(UV)  ## Stop the embedded PostgreSQL (data stays in .strata/)
 	$(UV) run strata down

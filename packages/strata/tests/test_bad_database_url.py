@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 from strata.testing.server import subprocess_env
-from strata.urls import libpq
+from strata.urls import libpq, mask, where
 from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY, TINY
 
 WRONG = "wrong-Pw-4711"
@@ -53,11 +53,19 @@ def _cases(server: URL) -> dict[str, tuple[str, str]]:
             f"(postgresql+psycopg://postgres:***@127.0.0.1:{server.port}/postgres); "
             "fix the password in the database URL",
         ),
+        "database does not exist": (
+            libpq(server.set(database="no_such_db")),
+            f"error: database 'no_such_db' does not exist at 127.0.0.1:{server.port} "
+            f"(postgresql+psycopg://postgres:***@127.0.0.1:{server.port}/no_such_db); "
+            "create it, or fix the name in the URL",
+        ),
     }
 
 
 @pytest.mark.parametrize("tool", sorted(COMMANDS))
-@pytest.mark.parametrize("case", ["malformed", "unknown parameter", "unreachable", "wrong password"])
+@pytest.mark.parametrize(
+    "case", ["malformed", "unknown parameter", "unreachable", "wrong password", "database does not exist"]
+)
 def test_bad_url_is_one_masked_line_and_exit_1(tool: str, case: str, password_server: URL, tmp_path: Path) -> None:
     url, expected = _cases(password_server)[case]
     done = _run(COMMANDS[tool], url, TINY)
@@ -66,6 +74,20 @@ def test_bad_url_is_one_masked_line_and_exit_1(tool: str, case: str, password_se
     assert "Traceback" not in done.stderr
     assert WRONG not in done.stdout + done.stderr
     assert CANARY_PASSWORD not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("tool", sorted(COMMANDS))
+def test_an_unknown_user_is_one_masked_line_and_exit_1(tool: str, strata_server: URL) -> None:
+    """The embedded server trusts its socket, so it says which user is unknown (a password server would not)."""
+    url = strata_server.set(username="nobody_here", password=WRONG, database="postgres")
+    done = _run(COMMANDS[tool], libpq(url), TINY)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == (
+        f"error: user 'nobody_here' does not exist at {where(url)} ({mask(url.set(drivername='postgresql+psycopg'))}); "
+        "fix the user in the database URL"
+    )
+    assert "nobody_here:***@" in done.stderr
+    assert WRONG not in done.stdout + done.stderr
 
 
 def test_the_right_password_works(password_server: URL, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ def make_app(
     migration: list[Edit] = (),  # type: ignore[assignment]
     extra_revisions: dict[str, str] | None = None,
     edit_after_sums: list[Edit] = (),  # type: ignore[assignment]
+    revisions_after_sums: dict[str, str | None] | None = None,
     vector_queries: dict[str, str] | None = None,
 ) -> App:
     root = tmp_path / name
@@ -49,6 +50,9 @@ def make_app(
     sys.path.remove(str(root))
     sums.update(app)
     revision.write_text(_edited(revision.read_text(), edit_after_sums))
+    for filename, changed in (revisions_after_sums or {}).items():
+        target = root / "migrations" / "versions" / filename
+        target.write_text(changed) if changed is not None else target.unlink()
     return replace(app, vector_queries=vector_queries or {})
 
 
@@ -87,6 +91,75 @@ def test_the_intact_app_passes_every_check(tmp_path: Path, run_checks) -> None: 
     assert _failed(report) == {}
     assert [r.outcome.status for r in report.results] == [Status.PASS] * len(report.results)
 
+
+def test_a_set_null_foreign_key_that_nulls_passes(tmp_path: Path, run_checks) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(
+        tmp_path,
+        "set_null",
+        models=SET_NULL_MODELS,
+        migration=[*NULLABLE_NOTE_ID, ('ondelete="CASCADE"', 'ondelete="SET NULL"')],
+    )
+    report = run_checks(app)
+    assert _failed(report) == {}
+    cascades = next(r.outcome for r in report.results if r.name == "cascades")
+    assert "notes: a delete removes 1 row(s) in 1 table(s) and nulls 1" in cascades.details
+
+
+def _empty_revision(revision: str, down_revision: str) -> str:
+    return (
+        f'revision = "{revision}"\ndown_revision = "{down_revision}"\n\n\n'
+        "def upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n"
+    )
+
+
+# tags refer to notes by (id, body); the only index on tags leads with note_id alone.
+COMPOSITE_FK_MODELS = [
+    (
+        "from sqlalchemy import CheckConstraint,",
+        "from sqlalchemy import ForeignKeyConstraint, UniqueConstraint, CheckConstraint,",
+    ),
+    (
+        'CheckConstraint("char_length(body) > 0", name="body_not_empty"),',
+        'CheckConstraint("char_length(body) > 0", name="body_not_empty"),\n        UniqueConstraint("id", "body"),',
+    ),
+    (
+        '    note_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)\n',
+        "    __table_args__ = (\n"
+        '        ForeignKeyConstraint(["note_id", "note_body"], ["notes.id", "notes.body"], ondelete="CASCADE"),\n'
+        "    )\n\n"
+        "    note_id: Mapped[uuid.UUID] = mapped_column(index=True)\n"
+        "    note_body: Mapped[str] = mapped_column(String(200))\n",
+    ),
+]
+COMPOSITE_FK_MIGRATION = [
+    (
+        'sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),',
+        'sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),\n'
+        '        sa.UniqueConstraint("id", "body", name=op.f("uq_notes_id_body")),',
+    ),
+    (
+        'sa.Column("note_id", sa.Uuid(), nullable=False),',
+        'sa.Column("note_id", sa.Uuid(), nullable=False),\n'
+        '        sa.Column("note_body", sa.String(length=200), nullable=False),',
+    ),
+    (
+        'sa.ForeignKeyConstraint(["note_id"], ["notes.id"], name=op.f("fk_tags_note_id_notes"), ondelete="CASCADE"),',
+        'sa.ForeignKeyConstraint(["note_id", "note_body"], ["notes.id", "notes.body"], '
+        'name=op.f("fk_tags_note_id_note_body_notes"), ondelete="CASCADE"),',
+    ),
+]
+# tags.note_id becomes nullable and the models say SET NULL; each fault then gives the database another action.
+SET_NULL_MODELS = [
+    (
+        'note_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)',
+        'note_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("notes.id", ondelete="SET NULL"), index=True)',
+    ),
+    ('cascade="all, delete-orphan", passive_deletes=True', "passive_deletes=True"),
+    ('note: Mapped["Note"]', 'note: Mapped["Note | None"]'),
+]
+NULLABLE_NOTE_ID = [
+    ('sa.Column("note_id", sa.Uuid(), nullable=False)', 'sa.Column("note_id", sa.Uuid(), nullable=True)')
+]
 
 BROKEN = {
     "an enum left behind by a downgrade": (
@@ -199,14 +272,82 @@ BROKEN = {
         },
         'revision 0001 failed and was rolled back; the database stays at 0001: table "no_such_table" does not exist',
     ),
+    "a composite foreign key whose index covers only its first column": (
+        "fk-indexes",
+        {"models": COMPOSITE_FK_MODELS, "migration": COMPOSITE_FK_MIGRATION},
+        "1 foreign key(s) without an index: tags(note_id, note_body) → notes (fk_tags_note_id_note_body_notes)",
+    ),
+    "an HNSW index the planner cannot use for the app's query": (
+        "vector-indexes",
+        {
+            "models": [
+                (
+                    'postgresql_ops={"embedding": "vector_cosine_ops"},\n        ),',
+                    'postgresql_ops={"embedding": "vector_cosine_ops"},\n'
+                    '            postgresql_where=text("embedding IS NOT NULL"),\n        ),',
+                ),
+                ("from sqlalchemy import CheckConstraint,", "from sqlalchemy import text, CheckConstraint,"),
+            ],
+            "migration": [
+                (
+                    'postgresql_ops={"embedding": "vector_cosine_ops"},\n    )',
+                    'postgresql_ops={"embedding": "vector_cosine_ops"},\n'
+                    '        postgresql_where=sa.text("embedding IS NOT NULL"),\n    )',
+                )
+            ],
+        },
+        "ix_notes_embedding_hnsw is not used for ORDER BY embedding <=>: ",
+    ),
+    "a SET NULL model on a NO ACTION database": (
+        ("matches-models", "cascades"),
+        {"models": SET_NULL_MODELS, "migration": [*NULLABLE_NOTE_ID, ('ondelete="CASCADE"', "")]},
+        "deleting a notes row fails on fk_tags_note_id_notes: the models declare SET NULL",
+    ),
+    "a SET NULL model on a deferred NO ACTION database": (
+        ("matches-models", "cascades"),
+        {
+            "models": SET_NULL_MODELS,
+            "migration": [*NULLABLE_NOTE_ID, ('ondelete="CASCADE"', 'deferrable=True, initially="DEFERRED"')],
+        },
+        "deleting a notes row did not null tags.note_id",
+    ),
+    "a SET NULL model on a CASCADE database": (
+        ("matches-models", "cascades"),
+        {"models": SET_NULL_MODELS, "migration": NULLABLE_NOTE_ID},
+        "deleting a notes row removed a tags row the models do not cascade to",
+    ),
+    "a database cascade the models do not declare": (
+        ("matches-models", "cascades"),
+        {
+            "models": [
+                ('ForeignKey("notes.id", ondelete="CASCADE")', 'ForeignKey("notes.id")'),
+                ('cascade="all, delete-orphan", passive_deletes=True', 'passive_deletes="all"'),
+            ]
+        },
+        "deleting a notes row removed a tags row the models do not cascade to",
+    ),
+    "an added revision missing from strata.sum": (
+        "integrity",
+        {"revisions_after_sums": {"0002_added.py": _empty_revision("0002", "0001")}},
+        "1 unrecorded change(s): added versions/0002_added.py; if deliberate, run `strata check --update-sums`",
+    ),
+    "a removed revision": (
+        "integrity",
+        {
+            "extra_revisions": {"0002_removed.py": _empty_revision("0002", "0001")},
+            "revisions_after_sums": {"0002_removed.py": None},
+        },
+        "1 unrecorded change(s): removed versions/0002_removed.py; if deliberate, run `strata check --update-sums`",
+    ),
 }
 
 
 @pytest.mark.parametrize("fault", list(BROKEN))
 def test_each_fault_fails_exactly_its_check(fault: str, tmp_path: Path, run_checks) -> None:  # type: ignore[no-untyped-def]
     expected, changes, message = BROKEN[fault]
+    checks = [expected] if isinstance(expected, str) else list(expected)
     name = "b_" + "".join(word[0] for word in fault.split())
     report = run_checks(make_app(tmp_path, name, **changes))  # type: ignore[arg-type]
     failed = _failed(report)
-    assert list(failed) == [expected], failed
-    assert message in failed[expected]
+    assert list(failed) == checks, failed
+    assert message in failed[checks[-1]]

@@ -40,7 +40,7 @@ def _notes(url: URL) -> int:
 def _strata(
     url: URL | None, *args: str, stdin: int | None = None, answer: bytes | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = subprocess_env()
+    env = subprocess_env(COLUMNS="250")  # one line per message, however long the URL
     if url is not None:
         env["TINY_DATABASE_URL"] = url.render_as_string(hide_password=False)
     command = [sys.executable, "-c", STRATA_WITH_TINY, *args]
@@ -70,6 +70,7 @@ def test_reset_without_a_terminal_refuses_and_lists_what_would_be_lost(precious:
     done = _strata(precious, "reset", "--app", "tiny")
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
+    assert f"reset (downgrade base, upgrade head) on {mask(precious)} (from TINY_DATABASE_URL) loses:" in lines
     assert "    notes: 3 row(s)" in lines
     assert "    tags: 0 row(s)" in lines
     assert lines[-1] == (
@@ -88,6 +89,13 @@ def test_reset_with_yes_resets(precious: URL) -> None:
 
 def test_answering_no_on_a_terminal_changes_nothing(precious: URL) -> None:
     done = _strata(precious, "reset", "--app", "tiny", answer=b"n\n")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == "error: aborted; nothing was changed"
+    assert _notes(precious) == 3
+
+
+def test_pressing_enter_on_a_terminal_changes_nothing(precious: URL) -> None:
+    done = _strata(precious, "reset", "--app", "tiny", answer=b"\n")
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == "error: aborted; nothing was changed"
     assert _notes(precious) == 3

@@ -97,3 +97,26 @@ def test_lock_timeout_flags_give_up_with_a_clear_message(strata_empty_url: URL, 
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("error: gave up after 1 s waiting for the migration lock")
     assert summary(strata_empty_url).revision is None
+
+
+@pytest.mark.parametrize("given", ["0", "-1", "soon", "nan", "inf"])
+def test_a_lock_timeout_that_would_wait_forever_or_is_no_number_is_refused(strata_empty_url: URL, given: str) -> None:
+    env = subprocess_env()
+    env["TINY_DATABASE_URL"] = strata_empty_url.render_as_string(hide_password=False)
+    command = [sys.executable, "-m", "alembic", "-x", f"lock-timeout={given}", "upgrade", "head"]
+    done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == f"error: lock-timeout='{given}' is invalid: give a number of seconds greater than 0"
+    assert summary(strata_empty_url).revision is None
+
+
+def test_a_lock_timeout_under_a_millisecond_still_gives_up(strata_empty_url: URL) -> None:
+    """lock_timeout = '0ms' would wait forever: the wait is rounded up, never down."""
+    with connect(strata_empty_url) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("tiny"),))
+        env = subprocess_env()
+        env["TINY_DATABASE_URL"] = strata_empty_url.render_as_string(hide_password=False)
+        command = [sys.executable, "-m", "alembic", "-x", "lock-timeout=0.0001", "upgrade", "head"]
+        done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("error: gave up after 0 s waiting for the migration lock")

@@ -10,11 +10,14 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from sqlalchemy.engine import URL
-from strata import alembic_api
+from strata import App, alembic_api
+from strata.errors import StrataError
 from strata.testing.server import subprocess_env
 from strata.urls import libpq
 from tiny_models import APP
 from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY, TINY
+
+WRONG_PASSWORD = "wrong-Kx3!pw"
 
 
 @pytest.fixture
@@ -57,9 +60,68 @@ def test_status_and_up_mask_the_password(canary_db: URL) -> None:
         assert CANARY_PASSWORD not in done.stdout + done.stderr
 
 
-def test_debug_logs_of_a_migration_never_show_the_password(canary_db: URL, caplog: pytest.LogCaptureFixture) -> None:
+def _shown(url: URL) -> str:
+    """How strata must print `url`: the password replaced, never dropped."""
+    return f"postgresql+psycopg://postgres:***@127.0.0.1:{url.port}/{url.database}"
+
+
+def _legacy_source_revision(url: URL) -> str:
+    """A data migration that fails on a URL with the canary password: PostgreSQL echoes the bad value."""
+    source = libpq(url.set(database="legacy"))
+    return (
+        '"""legacy source"""\nfrom alembic import op\n\nrevision = "0002"\ndown_revision = "0001"\n\n\n'
+        f"def upgrade() -> None:\n    op.execute(\"SELECT '{source}'::integer\")\n\n\n"
+        "def downgrade() -> None:\n    pass\n"
+    )
+
+
+def _errors(url: URL, tiny_copy: App) -> dict[str, tuple[App, URL, str]]:
+    wrong = url.set(password=WRONG_PASSWORD)
+    missing = url.set(database="no_such_db")
+    return {
+        "database does not exist": (
+            APP,
+            missing,
+            f"database 'no_such_db' does not exist at 127.0.0.1:{url.port} ({_shown(missing)}); "
+            "create it, or fix the name in the URL",
+        ),
+        "wrong password": (
+            APP,
+            wrong,
+            f"wrong password for user 'postgres' at 127.0.0.1:{url.port} ({_shown(url)}); "
+            "fix the password in the database URL",
+        ),
+        "failing revision": (
+            tiny_copy,
+            url,
+            "revision 0002 failed and was rolled back; the database stays at 0001: "
+            f'invalid input syntax for type integer: "postgresql://postgres:***@127.0.0.1:{url.port}/legacy"',
+        ),
+    }
+
+
+@pytest.mark.parametrize("case", ["database does not exist", "wrong password", "failing revision"])
+def test_errors_that_carry_the_url_mask_it_in_the_message_and_the_debug_log(
+    case: str, canary_db: URL, tiny_copy: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tiny_copy.migrations_dir / "versions" / "0002_legacy.py").write_text(_legacy_source_revision(canary_db))
+    app, url, expected = _errors(canary_db, tiny_copy)[case]
+    with caplog.at_level(logging.DEBUG), pytest.raises(StrataError) as caught:
+        alembic_api.upgrade(app, url)
+    assert str(caught.value) == expected
+    assert f"migrating tiny on {_shown(url)}" in caplog.messages
+    if case == "failing revision":
+        assert "Running upgrade 0001 -> 0002, legacy source" in caplog.messages
+    for secret in (CANARY_PASSWORD, WRONG_PASSWORD):
+        assert secret not in str(caught.value)
+        assert secret not in caplog.text
+
+
+def test_debug_logs_of_a_migration_show_the_url_only_masked(canary_db: URL, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG):
         alembic_api.upgrade(APP, canary_db)
         alembic_api.downgrade(APP, canary_db)
-    assert "Running upgrade" in caplog.text or "CREATE TABLE" in caplog.text
+    assert caplog.messages.count(f"migrating tiny on {_shown(canary_db)}") == 2
+    assert "Running upgrade  -> 0001, notes and tags" in caplog.messages
+    assert "Running downgrade 0001 -> , notes and tags" in caplog.messages
     assert CANARY_PASSWORD not in caplog.text

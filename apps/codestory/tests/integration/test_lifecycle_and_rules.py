@@ -126,6 +126,8 @@ async def test_an_api_key_is_shown_once_stored_hashed_and_verified(
     assert plaintext.startswith("cs_")
     assert plaintext not in (key.key_hash, key.key_prefix)
     assert len(key.key_hash) == 64
+    assert key.key_prefix == plaintext[:12]  # the documented 12-character lookup prefix
+    assert key.rate_limit == 60  # the column's default, the same as a key made without the API
 
     assert await verify_api_key(strata_async_session, plaintext) is key
     assert await verify_api_key(strata_async_session, plaintext[:-1] + ("A" if plaintext[-1] != "A" else "B")) is None

@@ -14,6 +14,8 @@ at the last revision that finished. Offline (`--sql`) it needs no server.
 """
 
 import asyncio
+import logging
+import math
 import sys
 from logging.config import fileConfig
 from typing import TYPE_CHECKING, Any
@@ -31,11 +33,12 @@ from strata.errors import StrataError
 from strata.migrations import autogen
 from strata.migrations.lock import migration_lock
 from strata.settings import strata_settings
-from strata.urls import mask_text
+from strata.urls import mask, mask_text
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+log = logging.getLogger(__name__)
 INVOKED_BY_STRATA = "strata.invoked"
 
 
@@ -73,17 +76,23 @@ LOCK_WAIT = "strata.lock_wait"
 
 
 def _lock_wait() -> float:
-    """Seconds to wait for the migration lock: strata's flag, `-x lock-timeout=N`, or the setting."""
-    given = context.config.attributes.get(LOCK_WAIT) or context.get_x_argument(as_dictionary=True).get("lock-timeout")
+    """Seconds to wait for the migration lock: strata's flag, `-x lock-timeout=N`, or the setting.
+
+    PostgreSQL reads a lock_timeout of 0 as "wait forever", so zero, negative and
+    non-finite waits are refused, and a wait under a millisecond becomes one.
+    """
+    given = context.config.attributes.get(LOCK_WAIT)
+    if given is None:
+        given = context.get_x_argument(as_dictionary=True).get("lock-timeout")
     if given is None:
         return strata_settings().migration_lock_wait
     try:
         wait = float(given)
     except ValueError:
-        wait = -1
-    if wait <= 0:
+        wait = math.nan
+    if not (math.isfinite(wait) and wait > 0):
         raise StrataError(f"lock-timeout={given!r} is invalid: give a number of seconds greater than 0")
-    return wait
+    return max(wait, 0.001)
 
 
 def _run_on(connection: Connection, app: App, metadata: MetaData, url: URL | None = None) -> None:
@@ -159,6 +168,7 @@ def _run_online(app: App, metadata: MetaData) -> None:
         _run_on(connection, app, metadata)
         return
     url = _online_url(app)
+    log.debug("migrating %s on %s", app.name, mask(url))
     engine = migration_engine(app, url)
     if not isinstance(engine, Engine):
         asyncio.run(_run_async(engine, url, app, metadata))
