@@ -42,7 +42,7 @@ def started(private_home: Path) -> Iterator[EmbeddedServer]:
         env=subprocess_env(STRATA_HOME=str(private_home)),
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,  # a safety net only: a loaded CI machine is slow
         check=False,
     )
     server = EmbeddedServer(private_home)
