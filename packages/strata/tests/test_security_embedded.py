@@ -37,16 +37,16 @@ def private_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def started(private_home: Path) -> Iterator[EmbeddedServer]:
     """`strata up`, run as a user runs it, on that home."""
     require_root("run psql as another local user")
-    done = subprocess.run(
-        [sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny"],
-        env=subprocess_env(STRATA_HOME=str(private_home)),
-        capture_output=True,
-        text=True,
-        timeout=600,  # a safety net only: a loaded CI machine is slow
-        check=False,
-    )
     server = EmbeddedServer(private_home)
     try:
+        done = subprocess.run(
+            [sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny"],
+            env=subprocess_env(STRATA_HOME=str(private_home)),
+            capture_output=True,
+            text=True,
+            timeout=600,  # a safety net only: a loaded CI machine is slow
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         yield server
     finally:
