@@ -10,22 +10,29 @@ import sys
 from collections.abc import Callable
 
 from rich.console import Console
+from sqlalchemy.engine import URL
 
 from strata.apps import App
 from strata.errors import StrataError
 from strata.introspect import row_counts
-from strata.settings import configured_url, resolve_url
-from strata.urls import mask
+from strata.settings import configured_url
+from strata.urls import mask, with_driver
 
 
 def confirm_destructive(
-    app: App, action: str, *, yes: bool, console: Console, ask: Callable[[str], bool] | None = None
+    app: App,
+    action: str,
+    *,
+    yes: bool,
+    console: Console,
+    ask: Callable[[str], bool] | None = None,
+    target: URL | None = None,
 ) -> None:
-    """Return if `action` may go ahead on the app's database; raise StrataError if not."""
-    configured = configured_url(app)
+    """Return if `action` may go ahead on the app's database (or on `target`, a URL given on the command line)."""
+    configured = (target, "--database-url") if target is not None else configured_url(app)
     if configured is None:
         return
-    url = resolve_url(app, driver="psycopg")
+    url = with_driver(configured[0], "psycopg")
     counts = row_counts(url)
     total = sum(counts.values())
     console.print(f"{action} on {mask(url)} (from {configured[1]}) loses:", highlight=False)

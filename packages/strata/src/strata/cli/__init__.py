@@ -25,7 +25,7 @@ errors = Console(stderr=True)
 def _register() -> None:
     if app.registered_commands:
         return
-    from strata.cli import bench, check, docs, lint, reset, server
+    from strata.cli import bench, check, docs, lint, reset, seed, server
 
     server.register(app)
     reset.register(app)
@@ -33,6 +33,7 @@ def _register() -> None:
     docs.register(app)
     lint.register(app)
     bench.register(app)
+    seed.register(app)
 
 
 def main() -> None:
