@@ -8,28 +8,30 @@ its models (`<package>/seed.py`), all optional:
 - `VALUES = {"lessons.slide_range": maker}`: exact content for some columns,
   a maker being `(random.Random, RowInfo) -> value`;
 - `VECTORS = {"concepts.embedding": VectorShape(clusters=20)}`;
+- `ADJUST = {"chats": function}`: a function that edits a table's generated
+  columns in place, for rules between columns the schema does not state;
 - `def seed(ctx: SeedContext) -> None`: rows the app wants exactly, added
   after the generic fill (`ctx.add("users", email="demo@example.org")`).
 """
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 from importlib.util import find_spec
 from types import ModuleType
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, insert, pool, text
+from sqlalchemy import Connection, MetaData, Table, pool, text
 from sqlalchemy.engine import URL
 
 from strata.apps import App
 from strata.engines import sync_engine
 from strata.errors import StrataError
 from strata.seed import keys
-from strata.seed.generate import Generator
+from strata.seed.generate import Generated, Generator
 from strata.seed.preflight import existing_rows
-from strata.seed.writer import write
+from strata.seed.writer import RowInserter, write
 
 
 def reflect(connection: Connection) -> MetaData:
@@ -67,16 +69,11 @@ class SeedContext:
     generator: Generator
     seed: int
     scale: float
-    rows: dict[str, int] = field(default_factory=dict)  # rows per table so far
+    inserter: RowInserter
 
     def add(self, table: str, **values: Any) -> dict[str, Any]:
         """Insert one generated row of `table` with `values` fixed; returns the row as stored."""
-        target = self.generator.tables[table]
-        offset = self.rows.get(table, 0)
-        row = self.generator.generate(target, 1, offset=offset, fixed=values, remember=False).rows()[0]
-        stored = self.connection.execute(insert(target).values(row).returning(*target.columns)).one()
-        self.rows[table] = offset + 1
-        return dict(stored._mapping)
+        return self.inserter.insert(self.generator.tables[table], values)
 
 
 @dataclass(frozen=True)
@@ -105,6 +102,33 @@ def _fix_sequences(connection: Connection, tables: Mapping[str, Table]) -> None:
                 )
 
 
+@dataclass(frozen=True)
+class SeedPlan:
+    """What a seed will generate: the tables in FK order, rows per table, and the generator set up for the app."""
+
+    tables: list[Table]
+    counts: dict[str, int]
+    generator: Generator
+    module: ModuleType | None
+
+
+def plan(app: App, connection: Connection, *, scale: float, seed: int) -> SeedPlan:
+    module = seed_module(app)
+    tables = reflect(connection).sorted_tables
+    counts = planned_counts({table.name: table for table in tables}, module, scale)
+    values, vectors = getattr(module, "VALUES", {}), getattr(module, "VECTORS", {})
+    return SeedPlan(tables, counts, Generator(tables, seed=seed, values=values, vectors=vectors), module)
+
+
+def generate_table(seed_plan: SeedPlan, table: Table, offset: int = 0) -> Generated:
+    """One table's rows, adjusted by the app's `ADJUST[table]` if it has one."""
+    generated = seed_plan.generator.generate(table, seed_plan.counts[table.name], offset=offset)
+    adjust = getattr(seed_plan.module, "ADJUST", {}).get(table.name)
+    if adjust is not None:
+        adjust(generated)
+    return generated
+
+
 def seed_app(
     app: App,
     url: URL,
@@ -119,17 +143,11 @@ def seed_app(
         raise StrataError(f"--scale must be positive, got {scale:g}")
     started = time.perf_counter()
     existing = existing_rows(app, url, append=append)
-    module = seed_module(app)
     engine = sync_engine(url, poolclass=pool.NullPool)
     try:
         with engine.begin() as connection:
-            tables = reflect(connection).sorted_tables
-            by_name = {table.name: table for table in tables}
-            counts = planned_counts(by_name, module, scale)
-            generator = Generator(
-                tables, seed=seed, values=getattr(module, "VALUES", {}), vectors=getattr(module, "VECTORS", {})
-            )
-            total, done = sum(counts.values()), 0
+            seed_plan = plan(app, connection, scale=scale, seed=seed)
+            total, done = sum(seed_plan.counts.values()), 0
 
             def advance(rows: int) -> None:
                 nonlocal done
@@ -137,17 +155,15 @@ def seed_app(
                 if progress is not None:
                     progress(done, total)
 
-            for table in tables:
-                generated = generator.generate(table, counts[table.name], offset=existing.get(table.name, 0))
-                write(connection, generated, advance)
-            context = SeedContext(
-                connection, generator, seed, scale, {n: existing.get(n, 0) + counts[n] for n in counts}
-            )
-            hook = getattr(module, "seed", None)
+            for table in seed_plan.tables:
+                write(connection, generate_table(seed_plan, table, existing.get(table.name, 0)), advance)
+            written = {name: existing.get(name, 0) + count for name, count in seed_plan.counts.items()}
+            inserter = RowInserter(connection, seed_plan.generator, written)
+            hook = getattr(seed_plan.module, "seed", None)
             if hook is not None:
-                hook(context)
-            _fix_sequences(connection, by_name)
+                hook(SeedContext(connection, seed_plan.generator, seed, scale, inserter))
+            _fix_sequences(connection, {table.name: table for table in seed_plan.tables})
     finally:
         engine.dispose()
-    added = {name: context.rows[name] - existing.get(name, 0) for name in counts}
+    added = {name: inserter.rows[name] - existing.get(name, 0) for name in seed_plan.counts}
     return SeedReport(app.name, seed, scale, added, time.perf_counter() - started)
