@@ -3,7 +3,7 @@
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import MetaData, pool, text
@@ -19,21 +19,29 @@ Clone = Callable[[App], URL]
 APPS = list(apps.discover().values())
 
 
-@pytest.fixture
-def clone(strata_server: URL) -> Iterator[Clone]:
-    """Migrated databases of any app, dropped after the test."""
-    cloner = templates.Cloner(strata_server)
+@contextmanager
+def clones(server: URL) -> Iterator[Clone]:
+    """Migrated databases of any app, dropped at the end."""
+    cloner = templates.Cloner(server)
     made: list[str] = []
 
     def make(app: App) -> URL:
-        template, _built = templates.ensure_template(strata_server, app)
+        template, _built = templates.ensure_template(server, app)
         made.append(unique_name("seed", "w"))
         return cloner.clone(template, made[-1])
 
-    yield make
-    for name in made:
-        cloner.drop(name)
-    cloner.close()
+    try:
+        yield make
+    finally:
+        for name in made:
+            cloner.drop(name)
+        cloner.close()
+
+
+@pytest.fixture
+def clone(strata_server: URL) -> Iterator[Clone]:
+    with clones(strata_server) as make:
+        yield make
 
 
 def _tables(url: URL) -> tuple[MetaData, dict[str, tuple[int, str]]]:
@@ -44,7 +52,7 @@ def _tables(url: URL) -> tuple[MetaData, dict[str, tuple[int, str]]]:
             metadata = reflect(connection)
             sums = {
                 name: connection.execute(
-                    text(f'SELECT count(*), md5(string_agg(t::text, \'|\' ORDER BY t::text)) FROM "{name}" t')
+                    text(f"SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) FROM \"{name}\" t")
                 ).one()
                 for name in metadata.tables
             }
@@ -72,28 +80,54 @@ def _tables(url: URL) -> tuple[MetaData, dict[str, tuple[int, str]]]:
     return metadata, {name: (int(row[0]), str(row[1])) for name, row in sums.items()}
 
 
-def _seed_in_another_process(app: App, url: URL, seed: int, home: Path) -> None:
-    """`strata seed` as a user runs it: a fresh interpreter, so nothing computed once per process can be shared."""
-    args = ["seed", "--app", app.name, "--seed", str(seed), "--database-url", url.render_as_string(False), "--yes"]
-    env = subprocess_env(STRATA_HOME=str(home))
-    done = subprocess.run([sys.executable, "-m", "strata", *args], env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
+_SEED_ALL = """
+import sys
+from sqlalchemy.engine import make_url
+from strata import apps
+from strata.seed import seed_app
+for name, url in zip(sys.argv[1::2], sys.argv[2::2]):
+    seed_app(apps.discover()[name], make_url(url), scale=1, seed=7)
+"""
+
+
+@pytest.fixture(scope="module")
+def seeded(strata_server: URL, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[URL, URL]]]:
+    """Per app, a database seeded here and one seeded in another interpreter, both with seed 7 at scale 1.
+
+    A fresh interpreter shares nothing computed once per process (a clock read at import, a hash seed).
+    """
+    with clones(strata_server) as clone:
+        pairs = {app.name: (clone(app), clone(app)) for app in APPS}
+        for app in APPS:
+            seed_app(app, pairs[app.name][0], scale=1, seed=7)
+        args = [part for name, (_, url) in pairs.items() for part in (name, url.render_as_string(False))]
+        env = subprocess_env(STRATA_HOME=str(tmp_path_factory.mktemp("home")))
+        done = subprocess.run(
+            [sys.executable, "-c", _SEED_ALL, *args], env=env, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        yield pairs
 
 
 @pytest.mark.parametrize("app", APPS, ids=[app.name for app in APPS])
 def test_seed_fills_every_table_and_the_same_seed_gives_the_same_bytes(
-    app: App, clone: Clone, tmp_path: Path
+    app: App, seeded: dict[str, tuple[URL, URL]]
 ) -> None:
-    first, second, other = clone(app), clone(app), clone(app)
-    report = seed_app(app, first, scale=1, seed=7)
-    _seed_in_another_process(app, second, 7, tmp_path)
-    seed_app(app, other, scale=1, seed=8)
-    metadata, sums = _tables(first)
+    here, elsewhere = seeded[app.name]
+    metadata, sums = _tables(here)
     assert set(sums) == set(metadata.tables)
     assert [name for name, (rows, _md5) in sums.items() if rows == 0] == []
-    assert report.rows == {name: rows for name, (rows, _md5) in sums.items()}
-    assert _tables(second)[1] == sums
-    assert _tables(other)[1] != sums, "another seed must give other data"
+    assert _tables(elsewhere)[1] == sums
+
+
+def test_another_seed_gives_other_data(clone: Clone) -> None:
+    app = apps.discover()["narraforge"]
+    one, two = clone(app), clone(app)
+    seed_app(app, one, seed=1)
+    report = seed_app(app, two, seed=2)
+    sums_one, sums_two = _tables(one)[1], _tables(two)[1]
+    assert report.rows == {name: rows for name, (rows, _md5) in sums_two.items()}
+    assert all(sums_one[name][1] != sums_two[name][1] for name in sums_one)
 
 
 def test_append_adds_rows_without_breaking_unique_columns(clone: Clone) -> None:

@@ -56,14 +56,16 @@ def test_a_database_that_already_has_rows_without_append(strata: Run, migrated: 
     before = row_counts(migrated)
     code, line = strata("--app", APP.name, "--database-url", _url(migrated), "--yes")
     assert code == 1
-    assert "already holds" in line and "--append" in line
+    assert "already holds" in line
+    assert "--append" in line
     assert row_counts(migrated) == before
 
 
 def test_a_database_not_at_head(strata: Run, strata_empty_url: URL) -> None:
     code, line = strata("--app", APP.name, "--database-url", _url(strata_empty_url), "--yes")
     assert code == 1
-    assert "not at head" in line and "strata up" in line
+    assert "not at head" in line
+    assert "strata up" in line
     assert _rows(strata_empty_url) == 0
 
 
@@ -99,7 +101,8 @@ def test_arguments(strata: Run, args: tuple[str, ...], expected: str) -> None:
 def test_another_database_is_not_seeded_without_confirmation(strata: Run, migrated: URL) -> None:
     code, line = strata("--app", APP.name, "--database-url", _url(migrated))
     assert code == 1
-    assert "without confirmation" in line and "--yes" in line
+    assert "without confirmation" in line
+    assert "--yes" in line
     assert _rows(migrated) == 0
 
 
@@ -119,7 +122,8 @@ def test_a_failure_halfway_leaves_nothing_behind(migrated: URL, monkeypatch: pyt
     monkeypatch.setattr(run, "write", write_then_fail)
     with pytest.raises(RuntimeError):
         seed_app(APP, migrated)
-    assert written and _rows(migrated) == 0
+    assert written
+    assert _rows(migrated) == 0
 
 
 def test_append_is_accepted_where_rows_exist(strata: Run, migrated: URL) -> None:
@@ -128,5 +132,3 @@ def test_append_is_accepted_where_rows_exist(strata: Run, migrated: URL) -> None
     code, _line = strata("--app", APP.name, "--database-url", _url(migrated), "--yes", "--append", "--scale", "0.5")
     assert code == 0
     assert _rows(migrated) == 2 * before
-
-

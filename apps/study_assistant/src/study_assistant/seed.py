@@ -27,7 +27,7 @@ ROWS = {
     "topics": 100,
     "chats": 120,
     "messages": 600,
-    "document_chunks": 600,
+    "document_chunks": 400,
 }
 
 
