@@ -57,7 +57,9 @@ def seed(ctx: SeedContext) -> None:
     profile = ctx.add("profiles", email=DEMO_EMAIL)
     session = ctx.add("study_sessions", id=DEMO_SESSION_ID, profile_id=profile["id"], title="Demo: SQL in depth")
     ctx.add("chats", session_id=session["id"], type="GENERAL", topic_id=None)
-    document = ctx.add("documents", session_id=session["id"], file_name="sql-in-depth.pdf", processing_status="COMPLETED")
+    document = ctx.add(
+        "documents", session_id=session["id"], file_name="sql-in-depth.pdf", processing_status="COMPLETED"
+    )
     section = ctx.add(
         "document_chunks", document_id=document["id"], session_id=session["id"], type="SECTION", parent_chunk_id=None
     )

@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
+from strata.engines import sync_engine
 from strata.seed import Generator
 from strata.seed.writer import RowInserter
-from strata.engines import sync_engine
 
 Row = tuple[str, int]  # (table, row number)
 
