@@ -1,8 +1,9 @@
 """`seed`: how fast `strata seed` fills each app's database, against binary COPY of the same rows.
 
 The limit is the COPY alone: the same rows, generated and encoded before the
-clock starts, written in one transaction (rolled back). What `strata seed`
-adds on top is generating and encoding the rows in Python.
+clock starts, written in one transaction (rolled back), vector indexes
+dropped as the seed drops them. What `strata seed` adds on top is
+generating and encoding the rows in Python, and building the vector indexes.
 """
 
 import time
@@ -14,7 +15,7 @@ from strata import apps, copy
 from strata.bench.harness import BenchContext, Result
 from strata.engines import sync_engine
 from strata.seed import seed_app
-from strata.seed.run import generate_table, plan
+from strata.seed.run import drop_vector_indexes, generate_table, plan
 from strata.seed.writer import payloads
 
 SEED = 0
@@ -26,6 +27,7 @@ def _copy_limit(app: apps.App, url: URL, scale: float) -> tuple[float, int]:
     try:
         with engine.connect() as connection:
             seed_plan = plan(app, connection, scale=scale, seed=SEED)
+            drop_vector_indexes(connection)  # as the seed loads; the seed then builds them, the limit does not
             encoded = [
                 (table.name, names, data)
                 for table in seed_plan.tables
