@@ -111,7 +111,7 @@ def test_a_failure_halfway_leaves_nothing_behind(migrated: URL, monkeypatch: pyt
     from strata.seed import run
 
     written: list[str] = []
-    real_write = run.write
+    real_write = run.write  # type: ignore[attr-defined]
 
     def write_then_fail(connection, generated, advance=None):  # type: ignore[no-untyped-def]
         if written:

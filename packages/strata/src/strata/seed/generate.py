@@ -218,31 +218,35 @@ class Generator:
         for link in keys.links(table):
             if all(name in columns for name in link.local) or not (link.nullable or link.is_self):
                 continue
+            source: dict[str, Any] | None = None
+            picks: list[int | None] = [None] * count
             if link.is_self:
-                picks = self._self_links(groups, count, link.nullable, rng)
-                for position, name in enumerate(link.local):
-                    own = columns[link.remote[position]]
-                    columns[name] = [own[pick] if pick is not None else None for pick in picks]
-                continue
-            if link.parent not in self.generated:
-                columns.update({name: [None] * count for name in link.local})
-                continue
-            parent = self.generated[link.parent]
-            unique = any(rules[name].unique for name in link.local)
-            pools = self._family(link, primary, groups, parent)
-            taken: set[int] = set()
-            picks: list[int | None] = []
-            for group in groups:
-                pool: Sequence[int] = pools.get(group, range(parent.count))
-                if unique:
-                    pool = [index for index in pool if index not in taken]
-                pick = rng.choice(pool) if pool and rng.random() < LINK_SHARE else None
-                if pick is not None and unique:
-                    taken.add(pick)
-                picks.append(pick)
+                source, picks = columns, self._self_links(groups, count, link.nullable, rng)
+            elif link.parent in self.generated:
+                parent = self.generated[link.parent]
+                unique = any(rules[name].unique for name in link.local)
+                source = parent.columns
+                picks = self._optional_picks(self._family(link, primary, groups, parent), groups, parent, unique, rng)
             for position, name in enumerate(link.local):
-                values = parent.columns[link.remote[position]]
-                columns[name] = [values[pick] if pick is not None else None for pick in picks]
+                values = source[link.remote[position]] if source is not None else None
+                columns[name] = [values[pick] if values is not None and pick is not None else None for pick in picks]
+
+    @staticmethod
+    def _optional_picks(
+        pools: dict[int, list[int]], groups: list[int], parent: Generated, unique: bool, rng: Random
+    ) -> list[int | None]:
+        """Per row, a parent row from its group's pool (or any), LINK_SHARE of the time; each once if unique."""
+        taken: set[int] = set()
+        picks: list[int | None] = []
+        for group in groups:
+            pool: Sequence[int] = pools.get(group, range(parent.count))
+            if unique:
+                pool = [index for index in pool if index not in taken]
+            pick = rng.choice(pool) if pool and rng.random() < LINK_SHARE else None
+            if pick is not None and unique:
+                taken.add(pick)
+            picks.append(pick)
+        return picks
 
     def _family(
         self, link: keys.Link, primary: keys.Link | None, groups: list[int], parent: Generated

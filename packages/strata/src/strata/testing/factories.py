@@ -33,7 +33,7 @@ _rows = itertools.count(1)  # numbers rows across a test run, so unique columns 
 
 def _model_for(mapper: Mapper[Any], table: str) -> type[Any]:
     for candidate in mapper.registry.mappers:
-        if candidate.local_table.name == table:
+        if isinstance(candidate.local_table, Table) and candidate.local_table.name == table:
             return candidate.class_
     raise LookupError(f"no model is mapped to table {table}")
 
