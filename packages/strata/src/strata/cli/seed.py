@@ -11,6 +11,7 @@ from strata.cli import console, errors
 from strata.errors import StrataError
 from strata.guard import confirm_destructive
 from strata.seed import SeedReport, seed_app
+from strata.seed.preflight import existing_rows
 from strata.settings import resolve_url
 from strata.urls import mask, parse
 
@@ -51,6 +52,8 @@ def seed(
         given = parse(database_url, driver="psycopg", source="--database-url") if database_url else None
         confirm_destructive(app, "seed (add generated rows)", yes=yes, console=errors, target=given)
         targets.append((app, given or resolve_url(app, driver="psycopg")))
+    for app, url in targets:  # every refusal before any app is written
+        existing_rows(app, url, append=append)
     reports = []
     for app, url in targets:
         with Progress(
