@@ -39,7 +39,7 @@ class Generated:
     columns: dict[str, Any]
     moments: list[datetime.datetime]
     groups: list[int]  # the primary parent's row index, or the row's own
-    _index: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    _indexes: dict[tuple[str, ...], dict[tuple[Any, ...], int]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -49,10 +49,11 @@ class Generated:
         return tuple(self.columns[name][row] for name in names)
 
     def find(self, names: Sequence[str], values: tuple[Any, ...]) -> int | None:
-        """The row whose `names` hold `values` (built once per key, then a dict lookup)."""
-        if not self._index:
-            self._index = {self.key(names, row): row for row in range(self.count)}
-        return self._index.get(values)
+        """The row whose `names` hold `values` (an index built once per set of names, then a dict lookup)."""
+        names = tuple(names)
+        if names not in self._indexes:
+            self._indexes[names] = {self.key(names, row): row for row in range(self.count)}
+        return self._indexes[names].get(values)
 
     def rows(self) -> list[dict[str, Any]]:
         return [{name: values[row] for name, values in self.columns.items()} for row in range(self.count)]
