@@ -6,6 +6,7 @@ maker means: leave the column to its server default.
 """
 
 import datetime
+import math
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -123,8 +124,8 @@ def _integer(name: str, rules: ColumnRules) -> ValueMaker:
     if name in ORDINAL or name.endswith(("_order", "_number", "_index", "_position")) or rules.in_unique_set:
         return lambda rng, row: row.rank
     low, high = next((bounds for part, bounds in INT_RANGES if part in name), (1, 100))
-    low = max(low, int(rules.low)) if rules.low is not None else low
-    high = min(high, int(rules.high)) if rules.high is not None else high
+    low = max(low, math.ceil(rules.low)) if rules.low is not None else low
+    high = min(high, math.floor(rules.high)) if rules.high is not None else high
     return lambda rng, row: rng.randint(low, max(low, high))
 
 
@@ -173,7 +174,7 @@ def _by_type(table: str, column: Column[Any], rules: ColumnRules) -> ValueMaker 
     if isinstance(kind, types.JSON):
         return documents.json_maker(name, server_default_text(column))
     if isinstance(kind, types.String) and name in KNOWN_CHOICES:
-        known = KNOWN_CHOICES[name]
+        known = tuple(choice[: kind.length] for choice in KNOWN_CHOICES[name])
         return lambda rng, row: rng.choice(known)
     if server_default_text(column) is not None:
         return None
