@@ -27,10 +27,16 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def stored_form(plaintext: str) -> tuple[str, str]:
+    """What is stored of a key: its lookup prefix and its SHA-256."""
+    return plaintext[:PREFIX_LENGTH], _digest(plaintext)
+
+
 async def create_api_key(session: AsyncSession, user: User, *, rate_limit: int = 60) -> tuple[APIKey, str]:
     """Store a new key for `user`; returns the row and the plaintext, which is never stored."""
     plaintext = KEY_SCHEME + secrets.token_urlsafe(SECRET_BYTES)
-    key = APIKey(user=user, key_prefix=plaintext[:PREFIX_LENGTH], key_hash=_digest(plaintext), rate_limit=rate_limit)
+    prefix, digest = stored_form(plaintext)
+    key = APIKey(user=user, key_prefix=prefix, key_hash=digest, rate_limit=rate_limit)
     session.add(key)
     await session.flush()
     return key, plaintext

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from strata.testing.factories import amake
 
 
 @pytest.fixture
@@ -109,7 +110,7 @@ async def test_a_duplicate_key_hash_is_rejected(strata_async_session: AsyncSessi
 
 
 async def test_a_story_for_a_missing_repository_is_rejected(strata_async_session: AsyncSession) -> None:
-    user, *_ = await _world(strata_async_session, "m@example.org")
+    user = await amake(strata_async_session, User)
     from strata.orm import uuid7
 
     with pytest.raises(IntegrityError, match="fk_stories_repository_id_repositories"):

@@ -6,12 +6,12 @@ cascade as a scan of the child table per deleted parent row.
 
 from typing import Any
 
+from sqlalchemy import pool
 from sqlalchemy.engine import URL
-from strata import copy
 from strata.bench import BenchContext, Result, measure
 from strata.connect import connect
 from strata.engines import sync_engine
-from strata.orm import uuid7
+from strata.seed import Generated, Generator, reflect, write
 
 from course_supporter.app import APP
 
@@ -19,49 +19,41 @@ PER_LESSON = 5  # concepts, and exercises, per lesson
 SEED_TIMEOUT = "300s"
 
 
-def _load(url: URL, lessons: int) -> Any:
-    """One course with `lessons` lessons, each with PER_LESSON concepts and exercises; returns the course id."""
-    course = uuid7()
-    modules = [uuid7() for _ in range(max(1, lessons // 50))]
-    lesson_ids = [uuid7() for _ in range(lessons)]
-    tables: dict[str, tuple[tuple[str, ...], Any]] = {
-        "courses": (("id", "title"), [(copy.uuid_(course), copy.text("bench"))]),
-        "modules": (
-            ("id", "course_id", "title", "order"),
-            [(copy.uuid_(m), copy.uuid_(course), copy.text("m"), copy.int4(n)) for n, m in enumerate(modules)],
-        ),
-        "lessons": (
-            ("id", "module_id", "title", "order"),
-            [
-                (copy.uuid_(lesson), copy.uuid_(modules[n % len(modules)]), copy.text("l"), copy.int4(n))
-                for n, lesson in enumerate(lesson_ids)
-            ],
-        ),
-        "concepts": (
-            ("id", "lesson_id", "title", "definition"),
-            [
-                (copy.uuid_(uuid7()), copy.uuid_(lesson), copy.text("c"), copy.text("d"))
-                for lesson in lesson_ids
-                for _ in range(PER_LESSON)
-            ],
-        ),
-        "exercises": (
-            ("id", "lesson_id", "description"),
-            [
-                (copy.uuid_(uuid7()), copy.uuid_(lesson), copy.text("e"))
-                for lesson in lesson_ids
-                for _ in range(PER_LESSON)
-            ],
-        ),
+def _course(url: URL, lessons: int) -> list[Generated]:
+    """One course with `lessons` lessons, each with PER_LESSON concepts and exercises, from the seed generator.
+
+    Embeddings stay NULL: the benchmark measures the cascade, not TOAST.
+    """
+    engine = sync_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            tables = reflect(connection).tables
+    finally:
+        engine.dispose()
+    generator = Generator(tables.values(), seed=11)
+    counts = {
+        "courses": 1,
+        "modules": max(1, lessons // 50),
+        "lessons": lessons,
+        "concepts": lessons * PER_LESSON,
+        "exercises": lessons * PER_LESSON,
     }
-    engine = sync_engine(url)
-    with engine.begin() as connection:
-        for table, (columns, rows) in tables.items():
-            copy.copy_binary(connection, table, columns, copy.payload(rows))
-    engine.dispose()
+    return [
+        generator.generate(tables[name], count, fixed={"embedding": None} if name == "concepts" else None)
+        for name, count in counts.items()
+    ]
+
+
+def _load(url: URL, course: list[Generated]) -> None:
+    engine = sync_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            for generated in course:
+                write(connection, generated)
+    finally:
+        engine.dispose()
     with connect(url, autocommit=True) as conn:
         conn.execute("ANALYZE")
-    return course
 
 
 def cascade(ctx: BenchContext) -> Result:
@@ -82,17 +74,17 @@ def cascade(ctx: BenchContext) -> Result:
                 )
                 for (name,) in indexes.fetchall():
                     conn.execute(f'DROP INDEX "{name}"')
-        state: dict[str, Any] = {}
+        course = _course(url, lessons)
 
-        def setup(url: URL = url, state: dict[str, Any] = state) -> None:
+        def setup(url: URL = url, course: list[Generated] = course) -> None:
             with connect(url, autocommit=True) as conn:
                 conn.execute("TRUNCATE courses CASCADE")
-            state["course"] = _load(url, lessons)
+            _load(url, course)
 
-        def run(url: URL = url, state: dict[str, Any] = state) -> None:
+        def run(url: URL = url, course_id: Any = course[0].columns["id"][0]) -> None:
             with connect(url, autocommit=True) as conn:
                 conn.execute(f"SET statement_timeout = '{SEED_TIMEOUT}'")
-                conn.execute("DELETE FROM courses WHERE id = %s", (state["course"],))
+                conn.execute("DELETE FROM courses WHERE id = %s", (course_id,))
 
         timings[variant] = measure(run, repeat=3, setup=setup)
     fast = timings["this project (FK indexes)"].median

@@ -5,18 +5,14 @@ import random
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata.orm import uuid7
+from strata.testing.factories import amake
 from study_assistant.bulk import NewChunk, bulk_load_chunks
-from study_assistant.models import ChunkType, Document, DocumentChunk, Profile, StudySession, Topic
+from study_assistant.models import ChunkType, Document, DocumentChunk, Topic
 
 
 async def _document(session: AsyncSession) -> tuple[Document, Topic]:
-    study = StudySession(id=uuid7(), profile=Profile(email="bulk@example.org", password_hash="x"), title="t")
-    document = Document(session=study, file_name="f", file_path="/f")
-    topic = Topic(session=study, title="t", order_index=0)
-    session.add_all([study, document, topic])
-    await session.flush()
-    return document, topic
+    document = await amake(session, Document)  # with its study session and profile
+    return document, await amake(session, Topic, session_id=document.session_id)
 
 
 async def test_bulk_loaded_chunks_read_back_equal(strata_async_session: AsyncSession) -> None:

@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from strata.explain import Explain
-from study_assistant.models import ChunkType, Document, DocumentChunk, Profile, StudySession, Topic
+from strata.testing.factories import amake
+from study_assistant.models import ChunkType, Document, DocumentChunk, StudySession, Topic
 from study_assistant.retrieval import (
     chunks_for_topic,
     chunks_for_topic_query,
@@ -27,10 +28,10 @@ def _unit(vector: list[float]) -> list[float]:
 
 async def _load(session: AsyncSession) -> tuple[StudySession, list[Topic], list[list[float]]]:
     rng = random.Random(7)
-    study = StudySession(profile=Profile(email="load@example.org", password_hash="x"), title="load")
+    document = await amake(session, Document)  # with its study session and profile
+    study = await session.get_one(StudySession, document.session_id)
     topics = [Topic(session=study, title=f"t{n}", order_index=n) for n in range(TOPICS)]
-    document = Document(session=study, file_name="big.pdf", file_path="/big.pdf")
-    session.add_all([study, *topics, document])
+    session.add_all(topics)
     await session.flush()
     centres = [[rng.gauss(0, 1) for _ in range(768)] for _ in range(20)]
     vectors = [_unit([c + rng.gauss(0, 0.3) for c in centres[n % 20]]) for n in range(CHUNKS)]

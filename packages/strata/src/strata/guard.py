@@ -15,13 +15,14 @@ import sys
 from collections.abc import Callable
 
 from rich.console import Console
+from sqlalchemy.engine import URL
 
 from strata.apps import App
 from strata.connection.resolve import migration_url
 from strata.errors import StrataError
 from strata.introspect import row_counts
 from strata.settings import configured_url
-from strata.urls import mask
+from strata.urls import mask, with_driver
 
 CONSENT_VALUES = ("1", "yes")
 
@@ -39,13 +40,19 @@ def consent_from_environment() -> bool:
 
 
 def confirm_destructive(
-    app: App, action: str, *, yes: bool, console: Console, ask: Callable[[str], bool] | None = None
+    app: App,
+    action: str,
+    *,
+    yes: bool,
+    console: Console,
+    ask: Callable[[str], bool] | None = None,
+    target: URL | None = None,
 ) -> None:
-    """Return if `action` may go ahead on the app's database; raise StrataError if not."""
-    configured = configured_url(app)
+    """Return if `action` may go ahead on the app's database (or on `target`, a URL given on the command line)."""
+    configured = (target, "--database-url") if target is not None else configured_url(app)
     if configured is None:
         return
-    url = migration_url(app, driver="psycopg")
+    url = with_driver(target, "psycopg") if target is not None else migration_url(app, driver="psycopg")
     counts = row_counts(url)
     total = sum(counts.values())
     console.print(f"{action} on {mask(url)} (from {configured[1]}) loses:", highlight=False)

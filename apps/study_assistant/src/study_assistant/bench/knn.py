@@ -13,9 +13,10 @@ from strata import copy
 from strata.bench import BenchContext, Result
 from strata.connect import connect
 from strata.engines import sync_engine
+from strata.seed import clustered
 
 from study_assistant.app import APP
-from study_assistant.bench import DIM, HNSW_INDEX, _memory_bandwidth, _parents, clustered
+from study_assistant.bench import DIM, HNSW_INDEX, _memory_bandwidth, _parents
 from study_assistant.bulk import COLUMNS, NewChunk, encode
 from study_assistant.models import DocumentChunk
 from study_assistant.retrieval import DEFAULT_EF_SEARCH, nearest_chunks_query
@@ -56,7 +57,7 @@ def knn(ctx: BenchContext) -> Result:
     rows, queries, clusters = ctx.size(3_000, 100_000), ctx.size(20, 100), ctx.size(20, 200)
     url = ctx.migrated(APP, "knn")
     study, document = _parents(url)
-    data = clustered(rows + queries, clusters)
+    data = clustered(rows + queries, DIM, clusters=clusters)
     vectors, probes = data[:rows], data[rows:]
     with connect(url, autocommit=True) as conn:
         definition = conn.execute(f"SELECT pg_get_indexdef('{HNSW_INDEX}'::regclass)").fetchone()

@@ -12,9 +12,10 @@ from strata.bench import BenchContext, Result, measure
 from strata.connect import connect
 from strata.engines import async_engine
 from strata.orm import uuid7
+from strata.seed import clustered
 
 from study_assistant.app import APP
-from study_assistant.bench import HNSW_INDEX, _parents, clustered
+from study_assistant.bench import DIM, HNSW_INDEX, _parents
 from study_assistant.bulk import COLUMNS, NewChunk, bulk_load_chunks, encode
 from study_assistant.models import ChunkType, DocumentChunk
 
@@ -27,7 +28,7 @@ def load(ctx: BenchContext) -> Result:
     study, document = _parents(url)
     with connect(url, autocommit=True) as conn:
         conn.execute(f"DROP INDEX {HNSW_INDEX}")  # built after a bulk load: see knn's build time
-    vectors = clustered(rows, 50)
+    vectors = clustered(rows, DIM, clusters=50)
     chunks = [NewChunk(document, study, f"chunk {n}") for n in range(rows)]
     _ids, data = encode(chunks, vectors)
     megabytes = len(data) / 2**20

@@ -11,13 +11,14 @@ ORM is the seed's classic bug: a bulk delete or another client then fails.
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, delete, inspect, pool, select
+from sqlalchemy import Connection, MetaData, Table, delete, pool, select
 from sqlalchemy.exc import IntegrityError
 
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
-from strata.checks.rows import RowFactory
 from strata.engines import sync_engine
+from strata.seed import Generator
+from strata.seed.writer import RowInserter
 
 Row = tuple[str, int]  # (table, row number)
 
@@ -59,12 +60,7 @@ def _edges(ctx: Context, reflected: MetaData) -> list[Edge]:
 
 
 def _build_world(conn: Connection, reflected: MetaData) -> dict[str, list[dict[str, Any]]]:
-    inspector = inspect(conn)
-    checks = {
-        name: [(str(c["name"]), str(c["sqltext"])) for c in inspector.get_check_constraints(name)]
-        for name in reflected.tables
-    }
-    factory = RowFactory(conn, checks)
+    factory = RowInserter(conn, Generator(reflected.sorted_tables))
     rows: dict[str, list[dict[str, Any]]] = {}
     for table in reflected.sorted_tables:
         fixed = _parent_values(table, rows, self_row=None)

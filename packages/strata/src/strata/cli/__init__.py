@@ -25,7 +25,7 @@ errors = Console(stderr=True)
 def _register() -> None:
     if app.registered_commands:
         return
-    from strata.cli import access, bench, check, docs, lint, reset, server
+    from strata.cli import access, bench, check, docs, lint, reset, seed, server
 
     server.register(app)
     access.register(app)
@@ -34,6 +34,7 @@ def _register() -> None:
     docs.register(app)
     lint.register(app)
     bench.register(app)
+    seed.register(app)
 
 
 def main() -> None:
