@@ -1,7 +1,7 @@
 """What `strata seed` adds for Code Story: proportions, and a demo user with a known API key.
 
 After `strata seed --app codestory`, a client can call the API at once with
-`Authorization: Bearer cs_demo_development_key_do_not_deploy` as
+`Authorization: Bearer cs_demo_development_key_do_not_deploy_00000000` as
 demo@codestory.example. The key is public, so it exists only in seeded
 development databases.
 """
@@ -12,7 +12,7 @@ from strata.seed import SeedContext
 from codestory.api_keys import stored_form
 
 DEMO_EMAIL = "demo@codestory.example"
-DEMO_API_KEY = "cs_demo_development_key_do_not_deploy"
+DEMO_API_KEY = "cs_demo_development_key_do_not_deploy_00000000"
 
 ROWS = {"users": 20, "api_keys": 30, "repositories": 40, "story_intents": 60, "stories": 50, "story_chapters": 300}
 
