@@ -18,18 +18,19 @@ from strata.errors import StrataError
 from strata.urls import Driver, mask_text, parse, with_driver
 
 
-class _DatabaseUrlVariable(BaseSettings):
-    """Reads `<prefix>DATABASE_URL` from the environment or `.env`."""
+class DatabaseVariables(BaseSettings):
+    """`<prefix>DATABASE_URL` and its companions, from the environment or `.env`: one reader for every purpose."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
     database_url: str | None = None
-
-
-class _ReadDatabaseUrlVariable(BaseSettings):
-    """Reads `<prefix>READ_DATABASE_URL` from the environment or `.env`."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
     read_database_url: str | None = None
+    direct_database_url: str | None = None
+    database_pooler: str | None = None
+
+
+def database_variables(prefix: str) -> DatabaseVariables:
+    """The variables for `prefix` (an app's `<APP>_`, or `""` for the shared ones)."""
+    return DatabaseVariables(_env_prefix=prefix)
 
 
 # Replica URLs are separated by commas; a comma inside a URL (a password, libpq's host lists) stays in it.
@@ -90,7 +91,7 @@ def strata_settings() -> StrataSettings:
 def configured_url(app: App) -> tuple[URL, str] | None:
     """The URL the environment gives `app`, with the variable it came from."""
     for prefix in (app.env_prefix, ""):
-        raw = _DatabaseUrlVariable(_env_prefix=prefix).database_url
+        raw = database_variables(prefix).database_url
         if raw:
             source = f"{prefix}DATABASE_URL"
             return parse(raw, driver=app.driver, source=source), source
@@ -109,7 +110,7 @@ def resolve_url(app: App, *, driver: Driver | None = None) -> URL:
 def configured_read_urls(app: App) -> tuple[list[URL], str] | None:
     """The replica URLs the environment gives `app` (comma-separated), with the variable they came from."""
     for prefix in (app.env_prefix, ""):
-        raw = (_ReadDatabaseUrlVariable(_env_prefix=prefix).read_database_url or "").strip()
+        raw = (database_variables(prefix).read_database_url or "").strip()
         if raw:
             source = f"{prefix}READ_DATABASE_URL"
             parts = [part.strip() for part in _NEXT_REPLICA.split(raw)]

@@ -8,33 +8,21 @@
   is marked pooled, in which case the engine factory refuses it in one line.
 """
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL
 
 from strata.apps import App
 from strata.connection.params import is_pooled, mark_pooled
 from strata.errors import StrataError
+from strata.settings import database_variables
 from strata.urls import Driver, parse, with_driver
 
 POOLER_MODES = ("transaction", "none")
 
 
-class _ConnectionVariables(BaseSettings):
-    """Reads `<prefix>DIRECT_DATABASE_URL` and `<prefix>DATABASE_POOLER`."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
-    direct_database_url: str | None = None
-    database_pooler: str | None = None
-
-
-def _variables(prefix: str) -> _ConnectionVariables:
-    return _ConnectionVariables(_env_prefix=prefix)
-
-
 def pooler_mode(app: App) -> str | None:
     """`<APP>_DATABASE_POOLER`, then `DATABASE_POOLER`, checked."""
     for prefix in (app.env_prefix, ""):
-        mode = _variables(prefix).database_pooler
+        mode = database_variables(prefix).database_pooler
         if mode:
             if mode not in POOLER_MODES:
                 raise StrataError(
@@ -53,7 +41,7 @@ def apply_pooler_setting(app: App, url: URL) -> URL:
 def direct_url(app: App) -> URL | None:
     """`<APP>_DIRECT_DATABASE_URL`, then `DIRECT_DATABASE_URL`, if set."""
     for prefix in (app.env_prefix, ""):
-        raw = _variables(prefix).direct_database_url
+        raw = database_variables(prefix).direct_database_url
         if raw:
             source = f"{prefix}DIRECT_DATABASE_URL"
             url = parse(raw, driver=app.driver, source=source)
