@@ -1,8 +1,8 @@
 """Drive an app's own Alembic setup from strata, in process.
 
-The app's `alembic.ini` says `script_location = migrations`, relative to the
-app directory; strata makes it absolute so commands work from anywhere, and
-hands its URL to `env.py` through `config.attributes`.
+The app's `alembic.ini` says `script_location = %(here)s/migrations`, so
+`alembic -c apps/<name>/alembic.ini` works from anywhere; strata sets the same
+folder from the `App` and hands its URL to `env.py` through `config.attributes`.
 """
 
 import io
