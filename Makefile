@@ -14,8 +14,11 @@ $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv $(CURDIR)/.tools
 	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
 
+# Bytecode is compiled once here: with PYTHONDONTWRITEBYTECODE set (as on some CI
+# images), every `strata` process would otherwise compile its imports from source.
 install: $(UV)  ## Create .venv with every package and tool, exactly as uv.lock pins them
-	$(UV) sync --locked
+	$(UV) sync --locked --compile-bytecode
+	$(CURDIR)/.venv/bin/python -m compileall -q packages apps
 
 up: install  ## Start the embedded PostgreSQL and migrate every app to head
 	$(UV) run strata up
