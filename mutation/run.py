@@ -47,10 +47,10 @@ class Target:
 
 
 TARGETS = [
-    Target("guard", (f"{STRATA}/guard.py",), (f"{TESTS}/test_guard.py",)),
+    Target("guard", (f"{STRATA}/cli/guard.py",), (f"{TESTS}/test_guard.py",)),
     Target(
         "urls-diagnose",
-        (f"{STRATA}/urls.py", f"{STRATA}/diagnose.py"),
+        (f"{STRATA}/connection/urls.py", f"{STRATA}/connection/diagnose.py"),
         (
             f"{TESTS}/test_diagnose.py",
             f"{TESTS}/test_urls_and_settings.py",
@@ -81,7 +81,7 @@ TARGETS = [
         (f"{STRATA}/testing/templates.py",),
         (f"{TESTS}/test_template_keying.py", f"{TESTS}/test_testing_plugin.py"),
     ),
-    Target("copy", (f"{STRATA}/copy.py",), (f"{TESTS}/test_copy.py",)),
+    Target("copy", (f"{STRATA}/connection/copy.py",), (f"{TESTS}/test_copy.py",)),
     Target(
         "api-keys",
         ("apps/codestory/src/codestory/api_keys.py",),

@@ -2,8 +2,9 @@
 
 from alembic import command
 from sqlalchemy.engine import URL
-from strata import App, alembic_api
-from strata.connect import connect
+from strata import App
+from strata.connection.connect import connect
+from strata.migrations import alembic_api
 
 
 def _types(url: URL) -> set[str]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
+from strata.connection.urls import libpq, mask, where
 from strata.testing.server import subprocess_env
-from strata.urls import libpq, mask, where
 from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY, TINY
 
 WRONG = "wrong-Pw-4711"

@@ -17,13 +17,14 @@ from sqlalchemy import Insert, cast, func, insert, literal, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata import App, alembic_api, apps
+from strata import App, apps
 from strata.cli import main
-from strata.connect import connect
+from strata.connection.connect import connect
+from strata.connection.urls import libpq, mask
+from strata.connection.write_errors import explain_write_error
 from strata.errors import StrataError
+from strata.migrations import alembic_api
 from strata.server import EmbeddedServer
-from strata.urls import libpq, mask
-from strata.write_errors import explain_write_error
 from tiny_models import APP, Note, Tag
 from tiny_support import CANARY_PASSWORD
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 from strata import App
-from strata.admin import drop_database, ensure_database
 from strata.checks import AppReport, Status, check_app
 from strata.checks import integrity as sums
+from strata.server.admin import drop_database, ensure_database
 from strata.testing.server import unique_name
 from tiny_support import TINY
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from sqlalchemy.engine import URL
-from strata.admin import drop_database, ensure_database
-from strata.connect import connect
+from strata.connection.connect import connect
+from strata.server.admin import drop_database, ensure_database
 from strata.testing.server import subprocess_env, unique_name
 
 

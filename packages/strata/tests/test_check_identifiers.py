@@ -1,10 +1,10 @@
 """`strata check` drops a downgrade's leftovers by quoted identifiers, whatever their names hold."""
 
 from sqlalchemy.engine import URL
-from strata.checks.catalog import schema_objects
+from strata.catalog.objects import schema_objects
 from strata.checks.context import Context
 from strata.checks.history import _clear
-from strata.connect import connect
+from strata.connection.connect import connect
 from tiny_models import APP
 
 HOSTILE_TABLE = 'left"over; DROP TABLE bystander; --'

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from sqlalchemy.engine import URL
 from strata import apps
-from strata.settings import configured_url, resolve_read_urls
-from strata.urls import parse
+from strata.connection.settings import configured_url, resolve_read_urls
+from strata.connection.urls import parse
 
 COMPOSE = Path(__file__).resolve().parents[3] / "compose.yaml"
 KINDS = ("DATABASE_URL", "DIRECT_DATABASE_URL", "READ_DATABASE_URL")

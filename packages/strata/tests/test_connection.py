@@ -6,14 +6,14 @@ import sys
 import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.engine import URL
-from strata.connect import connect
+from strata.connection.connect import connect
 from strata.connection.factory import async_engine, migration_engine
 from strata.connection.params import is_pooled, mark_pooled
 from strata.connection.resolve import migration_url
+from strata.connection.settings import resolve_url
+from strata.connection.urls import Driver
 from strata.errors import StrataError
-from strata.settings import resolve_url
 from strata.testing.server import subprocess_env
-from strata.urls import Driver
 from tiny_models import APP
 from tiny_support import STRATA_WITH_TINY, TINY
 

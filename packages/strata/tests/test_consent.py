@@ -5,9 +5,9 @@ import io
 import pytest
 from rich.console import Console
 from sqlalchemy.engine import URL
+from strata.cli.guard import confirm_destructive
+from strata.connection.urls import libpq
 from strata.errors import StrataError
-from strata.guard import confirm_destructive
-from strata.urls import libpq
 from tiny_models import APP
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.engine import URL
-from strata import copy
-from strata.engines import async_engine, sync_engine
-from strata.urls import with_driver
+from strata.connection import copy
+from strata.connection.factory import async_engine, sync_engine
+from strata.connection.urls import with_driver
 
 TABLE = """
 CREATE EXTENSION IF NOT EXISTS vector;

@@ -1,8 +1,8 @@
 """The pieces of a connection message: where a URL points, and text without its password."""
 
 from sqlalchemy.engine import make_url
-from strata.diagnose import scrub
-from strata.urls import where
+from strata.connection.diagnose import scrub
+from strata.connection.urls import where
 
 
 def test_scrub_removes_the_password_inside_and_outside_urls() -> None:

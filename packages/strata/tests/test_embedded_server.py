@@ -9,10 +9,10 @@ from pathlib import Path
 
 import psutil
 import pytest
-from strata.admin import ensure_database
-from strata.connect import connect
+from strata.connection.connect import connect
 from strata.errors import StrataError
 from strata.server import EmbeddedServer
+from strata.server.admin import ensure_database
 from strata.testing.server import subprocess_env
 
 

@@ -6,8 +6,9 @@ import sys
 
 import pytest
 from sqlalchemy.engine import URL
-from strata import App, alembic_api, apps
-from strata.introspect import summary
+from strata import App, apps
+from strata.catalog.contents import summary
+from strata.migrations import alembic_api
 from strata.testing.server import subprocess_env
 
 SLEEPY = '''"""a slow revision, for the kill test"""

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import URL
-from strata import alembic_api
-from strata.admin import drop_database, ensure_database
-from strata.connect import connect
+from strata.connection.connect import connect
+from strata.connection.urls import mask
+from strata.migrations import alembic_api
+from strata.server.admin import drop_database, ensure_database
 from strata.testing.server import subprocess_env, unique_name
-from strata.urls import mask
 from tiny_models import APP
 from tiny_support import STRATA_WITH_TINY, TINY
 

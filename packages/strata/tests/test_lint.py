@@ -2,7 +2,7 @@
 
 import pytest
 from strata import App
-from strata.lint import lint_app
+from strata.migrations.lint import lint_app
 
 LATER = '''"""later change"""
 import sqlalchemy as sa
@@ -56,7 +56,7 @@ def test_a_blocking_later_revision_fails(tiny_copy: App, case: str) -> None:
 
 
 def test_the_rendered_sql_sets_the_migration_timeouts(tiny_copy: App) -> None:
-    from strata.lint import revision_sql
+    from strata.migrations.lint import revision_sql
 
     _add_revision(tiny_copy, 'op.execute("SELECT 1")')
     sql = revision_sql(tiny_copy, "0002", "0001")

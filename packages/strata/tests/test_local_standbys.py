@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from strata.replication import replica_state
+from strata.connection.replication import replica_state
 from strata.server import EmbeddedServer
 from strata.server.replicas import ensure_replicas, local_replicas, start_replicas, stop_replicas
 

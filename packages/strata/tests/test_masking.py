@@ -2,8 +2,8 @@
 
 import pytest
 from sqlalchemy.engine import URL
+from strata.connection.urls import mask, mask_text, parse
 from strata.errors import StrataError
-from strata.urls import mask, mask_text, parse
 
 PASSWORDS = [
     "Can@ary2",

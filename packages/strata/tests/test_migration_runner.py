@@ -5,10 +5,11 @@ import sys
 
 import pytest
 from sqlalchemy.engine import URL
-from strata import App, alembic_api
-from strata.connect import connect
+from strata import App
+from strata.catalog.contents import summary
+from strata.connection.connect import connect
 from strata.errors import StrataError
-from strata.introspect import summary
+from strata.migrations import alembic_api
 from strata.migrations.lock import lock_key
 from strata.testing.server import subprocess_env
 from tiny_support import STRATA_WITH_TINY, TINY

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.engine import URL
-from strata import App, alembic_api
-from strata.connect import connect
+from strata import App
+from strata.catalog.contents import summary
+from strata.connection.connect import connect
 from strata.connection.factory import async_engine
+from strata.connection.urls import Driver
 from strata.errors import StrataError
-from strata.introspect import summary
-from strata.urls import Driver
+from strata.migrations import alembic_api
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import subprocess
 
 from sqlalchemy.engine import URL
 from strata import App
-from strata.connect import connect
-from strata.introspect import summary
+from strata.catalog.contents import summary
+from strata.connection.connect import connect
 from strata.testing.commands import finish, start_alembic
 from strata.testing.pgbouncer import PgBouncer
 

@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
-from strata import Database, alembic_api
-from strata.connect import connect
+from strata import Database
+from strata.connection.connect import connect
+from strata.connection.replication import replica_state, wait_for_replay
+from strata.connection.urls import Driver
 from strata.errors import StrataError
-from strata.replication import replica_state, wait_for_replay
-from strata.urls import Driver
+from strata.migrations import alembic_api
 from tiny_models import APP
 
 

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
+from strata.connection.settings import configured_read_urls, resolve_read_urls
 from strata.errors import StrataError
-from strata.settings import configured_read_urls, resolve_read_urls
 from tiny_models import APP
 
 

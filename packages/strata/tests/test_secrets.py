@@ -10,10 +10,11 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from sqlalchemy.engine import URL
-from strata import App, alembic_api
+from strata import App
+from strata.connection.urls import libpq
 from strata.errors import StrataError
+from strata.migrations import alembic_api
 from strata.testing.server import subprocess_env
-from strata.urls import libpq
 from tiny_models import APP
 from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY, TINY
 

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy.engine import URL
 from strata import apps
 from strata.cli import main
+from strata.connection.urls import libpq
 from strata.testing.server import subprocess_env
-from strata.urls import libpq
 from tiny_models import APP
 from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from strata.connect import connect
+from strata.connection.connect import connect
 from strata.errors import StrataError
 from strata.server import EmbeddedServer, folders, process
 from strata.testing.server import subprocess_env

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import URL
 from strata import App, apps
-from strata.engines import sync_engine
+from strata.connection.factory import sync_engine
 from strata.seed import seed_app
 from strata.seed.run import reflect
 from strata.testing import templates

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy.engine import URL
 from strata import apps
+from strata.catalog.contents import row_counts
 from strata.cli import main
-from strata.connect import connect
-from strata.introspect import row_counts
+from strata.connection.connect import connect
 from strata.seed import seed_app
 from strata.testing import templates
 from strata.testing.server import unique_name

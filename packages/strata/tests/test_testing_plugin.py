@@ -9,7 +9,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 from strata import App
-from strata.admin import database_exists
+from strata.server.admin import database_exists
 from strata.testing import ensure_template, template_name
 from tiny_models import Note, Tag
 
@@ -42,7 +42,7 @@ class TestRollbackSessionLeavesNothing:
 
     def test_the_shared_database_is_empty_again(self, strata_session: Session, strata_shared_url: URL) -> None:
         assert strata_session.scalars(select(Note)).all() == []
-        from strata.engines import sync_engine
+        from strata.connection.factory import sync_engine
 
         engine = sync_engine(strata_shared_url)
         try:

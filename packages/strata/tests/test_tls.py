@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.engine import URL
 from strata.connection.factory import async_engine
+from strata.connection.urls import Driver
 from strata.errors import StrataError
 from strata.testing.pgbouncer import PgBouncer, make_certificates
 from strata.testing.system import system_binary
-from strata.urls import Driver
 
 
 async def _database_via(url: URL, driver: Driver) -> str:

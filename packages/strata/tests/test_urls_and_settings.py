@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
+from strata.connection.settings import configured_url
+from strata.connection.urls import mask, parse
 from strata.errors import StrataError
-from strata.settings import configured_url
-from strata.urls import mask, parse
 from tiny_models import APP
 
 

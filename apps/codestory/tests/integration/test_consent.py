@@ -8,8 +8,8 @@ import subprocess
 
 from codestory.app import APP
 from sqlalchemy.engine import URL
-from strata.connect import connect
-from strata.introspect import row_counts
+from strata.catalog.contents import row_counts
+from strata.connection.connect import connect
 from strata.testing.server import subprocess_env
 
 

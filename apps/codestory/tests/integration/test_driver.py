@@ -7,11 +7,11 @@ migration runner; the driver comes from the app, not from that URL.
 import pytest
 from codestory.app import APP
 from sqlalchemy.engine import URL
-from strata import alembic_api
 from strata.checks import check_app
 from strata.cli.server import up
+from strata.connection.urls import with_driver
+from strata.migrations import alembic_api
 from strata.testing.drivers import drivers_used
-from strata.urls import with_driver
 
 
 def test_migrations_driven_by_strata_run_on_asyncpg_even_from_a_psycopg_url(strata_fresh_url: URL) -> None:

@@ -6,9 +6,9 @@ from codestory.models import User
 from codestory.seed import DEMO_API_KEY, DEMO_EMAIL
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata.engines import async_engine
+from strata.connection.factory import async_engine
+from strata.connection.urls import with_driver
 from strata.seed import seed_app
-from strata.urls import with_driver
 
 
 async def test_the_demo_api_key_verifies_as_the_demo_user(strata_fresh_url: URL) -> None:

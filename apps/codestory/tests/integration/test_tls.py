@@ -9,8 +9,8 @@ from codestory.models.database import close_db, get_session
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata import alembic_api
-from strata.introspect import summary
+from strata.catalog.contents import summary
+from strata.migrations import alembic_api
 from strata.testing.clients import run_clients_at
 from strata.testing.commands import run_alembic
 from strata.testing.pgbouncer import PgBouncer, tls_refusal

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import pool
 from sqlalchemy.engine import URL
 from strata.bench import BenchContext, Result, measure
-from strata.connect import connect
-from strata.engines import sync_engine
+from strata.connection.connect import connect
+from strata.connection.factory import sync_engine
 from strata.seed import Generated, Generator, reflect, write
 
 from course_supporter.app import APP

@@ -3,8 +3,8 @@
 from course_supporter.app import APP
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
-from strata import alembic_api
-from strata.admin import drop_database, ensure_database
+from strata.migrations import alembic_api
+from strata.server.admin import drop_database, ensure_database
 from strata.testing.server import unique_name
 
 SEED_TABLES = {
@@ -36,7 +36,7 @@ def test_upgrade_head_on_an_empty_database_succeeds(strata_server: URL) -> None:
     ensure_database(url)
     try:
         alembic_api.upgrade(APP, url)
-        from strata.introspect import summary
+        from strata.catalog.contents import summary
 
         assert summary(url).revision == alembic_api.heads(APP)[0]
     finally:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from course_supporter.app import APP
 from sqlalchemy.engine import URL
-from strata import alembic_api
+from strata.migrations import alembic_api
 from strata.testing.server import subprocess_env
 
 
@@ -61,7 +61,7 @@ def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
 
 
 def _courses(url: URL) -> int:
-    from strata.connect import connect
+    from strata.connection.connect import connect
 
     with connect(url) as conn:
         found = conn.execute("SELECT count(*) FROM courses").fetchone()
@@ -69,7 +69,7 @@ def _courses(url: URL) -> int:
 
 
 def test_make_db_reset_asks_for_confirm_on_a_database_that_is_not_embedded(strata_fresh_url: URL) -> None:
-    from strata.connect import connect
+    from strata.connection.connect import connect
 
     with connect(strata_fresh_url) as conn:
         conn.execute("INSERT INTO courses (id, title) VALUES (gen_random_uuid(), 'keep me')")

@@ -15,8 +15,8 @@ from fastapi import Depends, FastAPI
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
+from strata.connection.urls import Driver, with_driver
 from strata.testing.server import subprocess_env
-from strata.urls import Driver, with_driver
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 

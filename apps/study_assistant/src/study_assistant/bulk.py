@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata import copy
+from strata.connection import copy
 from strata.orm import uuid7
 
 from study_assistant.models import ChunkType

@@ -104,7 +104,7 @@ def test_every_foreign_key_cascades_and_is_indexed(strata_engine: Engine) -> Non
 
 
 def test_alembic_runs_through_an_async_engine(strata_fresh_url: URL) -> None:
-    from strata import alembic_api
+    from strata.migrations import alembic_api
     from strata.testing.drivers import drivers_used
     from study_assistant.app import APP
 

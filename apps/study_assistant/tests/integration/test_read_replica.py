@@ -3,9 +3,9 @@
 import numpy as np
 from sqlalchemy import text
 from sqlalchemy.engine import URL
-from strata.connect import connect
-from strata.explain import Explain
-from strata.replication import wait_for_replay
+from strata.checks.explain import Explain
+from strata.connection.connect import connect
+from strata.connection.replication import wait_for_replay
 from strata.testing.replica import assert_reads_on_replica_and_writes_on_primary
 from study_assistant import database
 from study_assistant.bulk import NewChunk, bulk_load_chunks

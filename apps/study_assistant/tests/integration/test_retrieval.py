@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata.explain import Explain
+from strata.checks.explain import Explain
 from strata.testing.factories import amake
 from study_assistant.models import ChunkType, Document, DocumentChunk, StudySession, Topic
 from study_assistant.retrieval import (

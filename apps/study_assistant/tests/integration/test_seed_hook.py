@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
-from strata.engines import async_engine
+from strata.connection.factory import async_engine
 from strata.seed import seed_app
 from study_assistant.app import APP
 from study_assistant.models import Chat, ChatType, Topic

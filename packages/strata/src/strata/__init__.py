@@ -8,11 +8,11 @@ and hands its metadata to `strata.migrations.run_migrations` from `env.py`.
 from typing import TYPE_CHECKING, Any
 
 from strata.apps import App
+from strata.connection.settings import AppSettings
 from strata.errors import StrataError
-from strata.settings import AppSettings
 
 if TYPE_CHECKING:
-    from strata.database import Database
+    from strata.connection.database import Database
 
 __all__ = ["App", "AppSettings", "Database", "StrataError"]
 
@@ -20,7 +20,7 @@ __all__ = ["App", "AppSettings", "Database", "StrataError"]
 def __getattr__(name: str) -> Any:
     # Database pulls in SQLAlchemy's asyncio layer; migrations and the CLI do without it.
     if name == "Database":
-        from strata.database import Database
+        from strata.connection.database import Database
 
         return Database
     raise AttributeError(f"module 'strata' has no attribute {name!r}")

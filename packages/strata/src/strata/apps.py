@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import MetaData
 
+from strata.connection.urls import Driver
 from strata.errors import StrataError
-from strata.urls import Driver
 
 ENTRY_POINT_GROUP = "strata.apps"
 

@@ -9,7 +9,7 @@ import uuid
 import numpy as np
 from sqlalchemy import pool
 from sqlalchemy.engine import URL
-from strata.engines import sync_engine
+from strata.connection.factory import sync_engine
 from strata.seed import Generator, RowInserter, reflect
 
 DIM = 768

@@ -9,10 +9,10 @@ import numpy as np
 from sqlalchemy import select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
-from strata import copy
 from strata.bench import BenchContext, Result
-from strata.connect import connect
-from strata.engines import sync_engine
+from strata.connection import copy
+from strata.connection.connect import connect
+from strata.connection.factory import sync_engine
 from strata.seed import clustered
 
 from study_assistant.app import APP

@@ -9,8 +9,8 @@ from sqlalchemy import insert, pool
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from strata.bench import BenchContext, Result, measure
-from strata.connect import connect
-from strata.engines import async_engine
+from strata.connection.connect import connect
+from strata.connection.factory import async_engine
 from strata.orm import uuid7
 from strata.seed import clustered
 

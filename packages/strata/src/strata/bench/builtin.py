@@ -7,13 +7,15 @@ from pathlib import Path
 from sqlalchemy import Engine, pool
 from sqlalchemy.orm import Session
 
-from strata import alembic_api, apps, copy
-from strata.admin import drop_database, ensure_database
+from strata import apps
 from strata.bench.harness import BenchContext, Result, measure
-from strata.connect import connect
-from strata.engines import sync_engine
+from strata.connection import copy
+from strata.connection.connect import connect
+from strata.connection.factory import sync_engine
+from strata.migrations import alembic_api
 from strata.orm import uuid7
 from strata.server import EmbeddedServer
+from strata.server.admin import drop_database, ensure_database
 from strata.testing import templates
 
 

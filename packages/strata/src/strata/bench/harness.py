@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
-from strata.admin import drop_database, ensure_database
 from strata.apps import App
 from strata.server import EmbeddedServer
+from strata.server.admin import drop_database, ensure_database
 from strata.testing import templates
 
 # Enough memory to build an HNSW index of the full knn data set in memory, as pgvector advises.

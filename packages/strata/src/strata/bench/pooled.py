@@ -24,12 +24,12 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from strata.bench.harness import BenchContext, Result
-from strata.connect import connect
+from strata.connection.connect import connect
 from strata.connection.factory import async_engine
 from strata.connection.params import mark_pooled
+from strata.connection.urls import DRIVERS, Driver
 from strata.testing.clients import run_clients
 from strata.testing.pgbouncer import PgBouncer
-from strata.urls import DRIVERS, Driver
 
 CLIENTS = 50
 ACCOUNTS = 1000

@@ -11,9 +11,10 @@ import time
 from sqlalchemy import pool
 from sqlalchemy.engine import URL
 
-from strata import apps, copy
+from strata import apps
 from strata.bench.harness import BenchContext, Result
-from strata.engines import sync_engine
+from strata.connection import copy
+from strata.connection.factory import sync_engine
 from strata.seed import seed_app
 from strata.seed.run import drop_vector_indexes, generate_table, plan
 from strata.seed.writer import payloads

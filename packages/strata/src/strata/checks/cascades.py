@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
-from strata.engines import sync_engine
+from strata.connection.factory import sync_engine
 from strata.seed import Generator
 from strata.seed.writer import RowInserter
 

@@ -7,8 +7,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData
 from sqlalchemy.engine import URL
 
-from strata import alembic_api
 from strata.apps import App
+from strata.migrations import alembic_api
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 from psycopg import sql
 
-from strata import alembic_api
-from strata.checks.catalog import Conn, schema_objects
+from strata.catalog.contents import extensions, summary
+from strata.catalog.objects import Conn, schema_objects
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
-from strata.connect import connect
-from strata.introspect import extensions, summary
+from strata.connection.connect import connect
+from strata.migrations import alembic_api
 
 
 def single_head(ctx: Context) -> Outcome:

@@ -2,10 +2,10 @@
 
 import re
 
-from strata.checks.catalog import foreign_keys, indexed_prefixes, indexes
+from strata.catalog.objects import foreign_keys, indexed_prefixes, indexes
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
-from strata.connect import connect
+from strata.connection.connect import connect
 
 # Distance operator served by each pgvector operator class.
 OPERATORS = {

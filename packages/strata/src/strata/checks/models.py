@@ -14,11 +14,11 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Index, pool
 from sqlalchemy.dialects import postgresql
 
-from strata.checks.catalog import CatalogIndex, indexes
+from strata.catalog.objects import CatalogIndex, indexes
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
-from strata.connect import connect
-from strata.engines import sync_engine
+from strata.connection.connect import connect
+from strata.connection.factory import sync_engine
 
 
 def _describe(diff: Any) -> str:

@@ -7,21 +7,21 @@ from contextlib import contextmanager
 
 from sqlalchemy.engine import URL
 
-from strata import alembic_api
-from strata.admin import drop_database, ensure_database
 from strata.apps import App
+from strata.catalog.objects import schema_objects
 from strata.checks.cascades import cascades
-from strata.checks.catalog import schema_objects
 from strata.checks.context import Context
 from strata.checks.history import no_trace, single_head, up_down, upgrade
 from strata.checks.indexes import fk_indexes, vector_indexes
 from strata.checks.integrity import integrity
 from strata.checks.models import matches_models
 from strata.checks.outcome import AppReport, CheckResult, Outcome, Status
-from strata.connect import connect
+from strata.connection.connect import connect
+from strata.connection.urls import mask
 from strata.errors import StrataError
+from strata.migrations import alembic_api
 from strata.server import dev_server
-from strata.urls import mask
+from strata.server.admin import drop_database, ensure_database
 
 Check = Callable[[Context], Outcome]
 

@@ -15,10 +15,10 @@ import typer
 from strata import apps
 from strata.cli import console, errors
 from strata.connection.params import for_driver
+from strata.connection.settings import configured_url, resolve_url
+from strata.connection.urls import libpq, without_password
 from strata.server import dev_server
 from strata.server.process import binary
-from strata.settings import configured_url, resolve_url
-from strata.urls import libpq, without_password
 
 AppArgument = Annotated[str, typer.Argument(metavar="APP", help="The app whose database to open.")]
 

@@ -12,7 +12,7 @@ from strata.bench.harness import BenchContext, Result, bench_server
 from strata.bench.registry import select
 from strata.bench.report import as_dict, print_tables, save
 from strata.cli import console, errors
-from strata.connect import connect
+from strata.connection.connect import connect
 
 
 def _environment(server: object, quick: bool, seconds: float) -> dict[str, str]:

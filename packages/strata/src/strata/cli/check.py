@@ -12,7 +12,7 @@ from strata.checks import integrity as sums
 from strata.checks.report import as_json, print_table
 from strata.cli import console, errors
 from strata.connection.factory import refuse_pooled_for_migrations
-from strata.urls import parse
+from strata.connection.urls import parse
 
 
 def check(

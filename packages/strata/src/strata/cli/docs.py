@@ -10,7 +10,7 @@ from strata import apps
 from strata.cli import console
 from strata.docs.generate import pages, stale
 from strata.errors import StrataError
-from strata.paths import workspace_root
+from strata.server.paths import workspace_root
 
 
 def docs(

@@ -7,7 +7,7 @@ import typer
 
 from strata import apps
 from strata.cli import console
-from strata.lint import lint_app
+from strata.migrations.lint import lint_app
 
 
 def lint(

@@ -6,12 +6,12 @@ from rich.table import Table
 from sqlalchemy.engine import URL
 
 from strata import apps
+from strata.connection.replication import replica_state, wait_for_replay
+from strata.connection.settings import configured_read_urls, configured_url
+from strata.connection.urls import mask, with_driver
 from strata.errors import StrataError
-from strata.replication import replica_state, wait_for_replay
 from strata.server import EmbeddedServer
 from strata.server.replicas import Standby, ensure_replicas, local_replicas, start_replicas
-from strata.settings import configured_read_urls, configured_url
-from strata.urls import mask, with_driver
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from typing import Annotated
 
 import typer
 
-from strata import alembic_api, apps
+from strata import apps
 from strata.cli import errors
+from strata.cli.guard import confirm_destructive
 from strata.connection.resolve import migration_url
-from strata.guard import confirm_destructive
+from strata.migrations import alembic_api
 
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; needed when there is no terminal to ask on.")]
 

@@ -8,12 +8,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from strata import apps
 from strata.cli import console, errors
+from strata.cli.guard import confirm_destructive
+from strata.connection.settings import resolve_url
+from strata.connection.urls import mask, parse
 from strata.errors import StrataError
-from strata.guard import confirm_destructive
 from strata.seed import SeedReport, seed_app
 from strata.seed.preflight import existing_rows
-from strata.settings import resolve_url
-from strata.urls import mask, parse
 
 
 def _print(report: SeedReport) -> None:

@@ -7,15 +7,17 @@ import typer
 from rich.table import Table
 from sqlalchemy.engine import URL
 
-from strata import alembic_api, apps, introspect
+from strata import apps
+from strata.catalog import contents
 from strata.cli import console
 from strata.cli import replicas as replica_view
 from strata.connection.resolve import migration_url
+from strata.connection.settings import configured_url
+from strata.connection.urls import mask, with_driver
 from strata.errors import StrataError
+from strata.migrations import alembic_api
 from strata.server import dev_server
 from strata.server.replicas import stop_replicas
-from strata.settings import configured_url
-from strata.urls import mask, with_driver
 
 AppOption = Annotated[str | None, typer.Option("--app", help="Only this app (default: all installed apps).")]
 
@@ -56,7 +58,7 @@ def up(app_name: AppOption = None, lock_timeout: LockTimeout = None, replicas: R
         url = urls[app.name]
         with console.status(f"migrating {app.name} to head…"):
             alembic_api.upgrade(app, url, lock_wait=lock_timeout)
-        found = introspect.summary(url)
+        found = contents.summary(url)
         head = ",".join(alembic_api.heads(app))
         revision = f"{found.revision} (head)" if found.revision == head else f"{found.revision} → {head}"
         shown = mask(with_driver(url, app.driver))  # the URL the app itself uses

@@ -19,11 +19,11 @@ from uuid import uuid4
 from sqlalchemy import Engine, create_engine, pool
 from sqlalchemy.engine import URL
 
-from strata.connect import CONNECT_TIMEOUT_SECONDS
 from strata.connection import tls
+from strata.connection.connect import CONNECT_TIMEOUT_SECONDS
 from strata.connection.params import for_driver, is_pooled, query_value, without
+from strata.connection.urls import Driver, with_driver
 from strata.errors import StrataError
-from strata.urls import Driver, with_driver
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine

@@ -1,7 +1,7 @@
 """Which URL each purpose uses, from the environment (or `.env`).
 
 - runtime: `<APP>_DATABASE_URL`, then `DATABASE_URL`, then the embedded server
-  (`strata.settings.resolve_url`); marked pooled by `?pgbouncer=true` or by
+  (`strata.connection.settings.resolve_url`); marked pooled by `?pgbouncer=true` or by
   `<APP>_DATABASE_POOLER=transaction`.
 - migrations (and checks and resets): `<APP>_DIRECT_DATABASE_URL`, then
   `DIRECT_DATABASE_URL` (Prisma's `directUrl`), then the runtime URL unless it
@@ -12,9 +12,9 @@ from sqlalchemy.engine import URL
 
 from strata.apps import App
 from strata.connection.params import is_pooled, mark_pooled
+from strata.connection.settings import database_variables
+from strata.connection.urls import Driver, parse, with_driver
 from strata.errors import StrataError
-from strata.settings import database_variables
-from strata.urls import Driver, parse, with_driver
 
 POOLER_MODES = ("transaction", "none")
 
@@ -53,7 +53,7 @@ def direct_url(app: App) -> URL | None:
 
 def migration_url(app: App, *, driver: Driver | None = None) -> URL:
     """The URL migrations, checks and resets use (pooled ones are refused when an engine is made)."""
-    from strata.settings import resolve_url
+    from strata.connection.settings import resolve_url
 
     direct = direct_url(app)
     url = direct if direct is not None else resolve_url(app)

@@ -3,12 +3,12 @@
 import difflib
 from pathlib import Path
 
-from strata import alembic_api
 from strata.apps import App
+from strata.catalog.schema import Schema, read
 from strata.checks import scratch_database
-from strata.connect import connect
+from strata.connection.connect import connect
 from strata.docs import render
-from strata.docs.catalog import Schema, read
+from strata.migrations import alembic_api
 
 
 def schema_of(app: App) -> Schema:

@@ -5,7 +5,7 @@ The output depends only on the schema, so running it twice gives the same bytes.
 
 import re
 
-from strata.docs.catalog import Column, Schema, Table
+from strata.catalog.schema import Column, Schema, Table
 
 _SHORT_TYPES = {
     "character varying": "varchar",

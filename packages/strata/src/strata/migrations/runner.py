@@ -26,14 +26,14 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from strata.apps import App
+from strata.connection.diagnose import connection_problem
 from strata.connection.factory import migration_engine
 from strata.connection.resolve import migration_url
-from strata.diagnose import connection_problem
+from strata.connection.settings import strata_settings
+from strata.connection.urls import mask, mask_text
 from strata.errors import StrataError
 from strata.migrations import autogen
 from strata.migrations.lock import migration_lock
-from strata.settings import strata_settings
-from strata.urls import mask, mask_text
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine

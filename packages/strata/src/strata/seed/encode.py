@@ -1,6 +1,6 @@
 """Generated values to PostgreSQL's binary COPY fields, one encoder per column type.
 
-`strata.copy` knows the wire format; this module maps a column's SQLAlchemy
+`strata.connection.copy` knows the wire format; this module maps a column's SQLAlchemy
 type (from the models or reflected) to the encoder its values need.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Column, types
 from sqlalchemy.dialects import postgresql
 
-from strata import copy
+from strata.connection import copy
 from strata.errors import StrataError
 
 Encoder = Callable[[Any], bytes]

@@ -6,11 +6,11 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
 
-from strata import alembic_api
 from strata.apps import App
-from strata.connect import connect
+from strata.connection.connect import connect
+from strata.connection.urls import mask
 from strata.errors import StrataError
-from strata.urls import mask
+from strata.migrations import alembic_api
 
 
 def _one(

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, MetaData, Table, pool, text
 from sqlalchemy.engine import URL
 
 from strata.apps import App
-from strata.engines import sync_engine
+from strata.connection.factory import sync_engine
 from strata.errors import StrataError
 from strata.seed import keys
 from strata.seed.generate import Generated, Generator

@@ -1,11 +1,11 @@
-"""Generated rows into their table through binary COPY (`strata.copy`), in chunks a progress bar can follow."""
+"""Generated rows into their table through binary COPY (`strata.connection.copy`), in chunks a bar can follow."""
 
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 
-from strata import copy
+from strata.connection import copy
 from strata.seed.encode import field_lists
 from strata.seed.generate import Generated, Generator
 

@@ -25,7 +25,7 @@ class Server(Protocol):
 
 def dev_server(home: Path | None = None) -> EmbeddedServer:
     """The developer's embedded server, with its data under `.strata/`."""
-    from strata.paths import strata_home
+    from strata.server.paths import strata_home
 
     return EmbeddedServer(home or strata_home())
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
+from strata.connection.urls import libpq
 from strata.errors import StrataError
 from strata.server import process
 from strata.server.embedded import EmbeddedServer
-from strata.urls import libpq
 
 REPLICAS_FOLDER = "replicas"
 

@@ -32,13 +32,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from strata.apps import App
-from strata.engines import async_engine, sync_engine
+from strata.connection.factory import async_engine, sync_engine
+from strata.connection.urls import DRIVERS, Driver, with_driver
 from strata.server import EmbeddedServer
 from strata.testing import templates
 from strata.testing.fixtures import strata_pgbouncer, strata_pgbouncer_tls  # noqa: F401 - fixtures for every app
 from strata.testing.replica import strata_read_url, strata_replica, strata_replica_env  # noqa: F401 - fixtures
 from strata.testing.server import session_server, unique_name
-from strata.urls import DRIVERS, Driver, with_driver
 
 
 def _worker(request: pytest.FixtureRequest) -> str:

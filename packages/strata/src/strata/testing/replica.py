@@ -17,11 +17,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from strata.apps import App
-from strata.replication import wait_for_replay
+from strata.connection.replication import wait_for_replay
+from strata.connection.urls import libpq
 from strata.server.replicas import Standby
 from strata.testing.server import ENV_VARIABLE
 from strata.testing.system import unavailable
-from strata.urls import libpq
 
 SessionDependency = Callable[[], AsyncIterator[AsyncSession]]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
+from strata.connection.urls import parse
 from strata.server import EmbeddedServer
-from strata.urls import parse
 
 ENV_VARIABLE = "STRATA_TEST_DATABASE_URL"
 

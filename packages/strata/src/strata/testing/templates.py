@@ -13,11 +13,12 @@ import hashlib
 from psycopg import sql
 from sqlalchemy.engine import URL
 
-from strata import admin, alembic_api
-from strata.admin import maintenance
 from strata.apps import App
-from strata.connect import connect
+from strata.connection.connect import connect
+from strata.migrations import alembic_api
 from strata.migrations.lock import lock_key
+from strata.server import admin
+from strata.server.admin import maintenance
 
 PREFIX = "strata_"
 

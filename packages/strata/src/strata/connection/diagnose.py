@@ -9,8 +9,8 @@ import re
 
 from sqlalchemy.engine import URL
 
+from strata.connection.urls import mask, mask_text, where
 from strata.errors import StrataError
-from strata.urls import mask, mask_text, where
 
 _UNREACHABLE = (
     "connection refused",

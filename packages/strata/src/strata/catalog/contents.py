@@ -6,7 +6,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
 
-from strata.connect import connect
+from strata.connection.connect import connect
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from rich.console import Console
 from sqlalchemy.engine import URL
 
 from strata.apps import App
+from strata.catalog.contents import row_counts
 from strata.connection.resolve import migration_url
+from strata.connection.settings import configured_url
+from strata.connection.urls import mask, with_driver
 from strata.errors import StrataError
-from strata.introspect import row_counts
-from strata.settings import configured_url
-from strata.urls import mask, with_driver
 
 CONSENT_VALUES = ("1", "yes")
 

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from strata.checks.catalog import Conn
-from strata.introspect import extensions
+from strata.catalog.contents import extensions
+from strata.catalog.objects import Conn
 
 
 @dataclass

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from alembic import command
 
-from strata import alembic_api
 from strata.apps import App
 from strata.errors import StrataError
+from strata.migrations import alembic_api
 
 EXCLUDED_RULES = (
     "prefer-text-field",  # the seeds fix VARCHAR lengths on purpose

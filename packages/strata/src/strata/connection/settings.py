@@ -14,8 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL
 
 from strata.apps import App
+from strata.connection.urls import Driver, mask_text, parse, with_driver
 from strata.errors import StrataError
-from strata.urls import Driver, mask_text, parse, with_driver
 
 
 class DatabaseVariables(BaseSettings):
@@ -141,7 +141,7 @@ def resolve_read_urls(app: App, *, driver: Driver | None = None) -> list[URL]:
 
 def embedded_read_urls(app: App) -> list[URL]:
     """The app's database on each local standby of the embedded server, started on demand."""
-    from strata.replication import wait_for_replay
+    from strata.connection.replication import wait_for_replay
     from strata.server import dev_server
     from strata.server.replicas import local_replicas, start_replicas
 
@@ -156,8 +156,8 @@ def embedded_read_urls(app: App) -> list[URL]:
 
 def embedded_url(app: App) -> URL:
     """The app's database on the embedded server, started and created on demand."""
-    from strata.admin import ensure_database
     from strata.server import dev_server
+    from strata.server.admin import ensure_database
 
     server = dev_server()
     server.ensure_running()

@@ -3,9 +3,9 @@
 import psycopg
 from sqlalchemy.engine import URL
 
+from strata.connection.diagnose import connection_problem
 from strata.connection.params import for_driver
-from strata.diagnose import connection_problem
-from strata.urls import libpq
+from strata.connection.urls import libpq
 
 CONNECT_TIMEOUT_SECONDS = 5
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import psycopg
 from sqlalchemy.engine import URL
 
-from strata.connect import connect
+from strata.connection.connect import connect
+from strata.connection.urls import where
 from strata.errors import StrataError
-from strata.urls import where
 
 REPLAY_WAIT_SECONDS = 30.0
 _POLL_SECONDS = 0.02

@@ -19,9 +19,8 @@ from typing import Any
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from strata.connection.factory import Purpose
-from strata.engines import async_engine
-from strata.urls import Driver
+from strata.connection.factory import Purpose, async_engine
+from strata.connection.urls import Driver
 
 
 class Database:
