@@ -14,7 +14,7 @@ from strata.connection.connect import connect
 from strata.connection.factory import sync_engine
 from strata.migrations import alembic_api
 from strata.orm import uuid7
-from strata.server import EmbeddedServer
+from strata.server import running, throwaway_server
 from strata.server.admin import drop_database, ensure_database
 from strata.testing import templates
 
@@ -61,7 +61,7 @@ def keys(ctx: BenchContext) -> Result:
 def testdb(ctx: BenchContext) -> Result:
     """What a test pays for its database: a clone of the migrated template, migrating from scratch, a rollback session.
 
-    It runs on a server configured as the test plugin's (`EmbeddedServer(durable=False)`), since that is what tests pay.
+    It runs on a server configured as the test plugin's (`throwaway_server`), since that is what tests pay.
     """
     repeat = ctx.size(5, 20)
     result = Result(
@@ -69,13 +69,11 @@ def testdb(ctx: BenchContext) -> Result:
         "A database per test: clone against migrate against rollback session",
         {"repeat": repeat, "server": "the test plugin's (fsync off, shared_buffers 32MB)"},
     )
-    with tempfile.TemporaryDirectory(prefix="strata-bench-testdb-") as directory:
-        server = EmbeddedServer(Path(directory), durable=False)
-        server.ensure_running()
-        try:
-            _testdb(BenchContext(server.url("postgres"), ctx.quick), repeat, result)
-        finally:
-            server.discard()
+    with (
+        tempfile.TemporaryDirectory(prefix="strata-bench-testdb-") as directory,
+        running(throwaway_server(Path(directory))) as url,
+    ):
+        _testdb(BenchContext(url, ctx.quick), repeat, result)
     return result
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.engine import URL
 
 from strata.apps import App
-from strata.server import EmbeddedServer
+from strata.server import running, throwaway_server
 from strata.server.admin import drop_database, ensure_database
 from strata.testing import templates
 
@@ -95,10 +95,8 @@ class BenchContext:
 @contextmanager
 def bench_server() -> Iterator[URL]:
     """A durable embedded server in a temporary directory, stopped and removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="strata-bench-") as directory:
-        server = EmbeddedServer(Path(directory), settings=BENCH_SETTINGS)
-        server.ensure_running()
-        try:
-            yield server.url("postgres")
-        finally:
-            server.discard()
+    with (
+        tempfile.TemporaryDirectory(prefix="strata-bench-") as directory,
+        running(throwaway_server(Path(directory), durable=True, settings=BENCH_SETTINGS)) as url,
+    ):
+        yield url

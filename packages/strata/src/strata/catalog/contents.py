@@ -1,12 +1,17 @@
-"""Read what a migrated database holds, for summaries and confirmations."""
+"""What a database holds: its tables, extensions, Alembic revision and row counts.
+
+Status, confirmations, seeding refusals, checks and docs all read these through
+here, so "the revision" or "the tables" mean the same thing everywhere.
+"""
 
 from dataclasses import dataclass
 
-import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
 
-from strata.connection.connect import connect
+from strata.connection.connect import Conn, connect
+
+ALEMBIC_TABLE = "alembic_version"
 
 
 @dataclass(frozen=True)
@@ -16,37 +21,49 @@ class Summary:
     extensions: list[str]
 
 
-def _tables(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
-    query = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
-    return [str(row[0]) for row in conn.execute(query)]
+def tables(conn: Conn) -> list[str]:
+    """User tables of the current schema, Alembic's own bookkeeping table left out."""
+    query = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> %s ORDER BY 1"
+    return [str(row[0]) for row in conn.execute(query, (ALEMBIC_TABLE,))]
 
 
-def extensions(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
+def extensions(conn: Conn) -> list[str]:
     """Installed extensions as "name version", plpgsql (always there) left out."""
     rows = conn.execute("SELECT extname, extversion FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1")
     return [f"{name} {version}" for name, version in rows]
 
 
+def extension_version(conn: Conn, name: str) -> str | None:
+    found = conn.execute("SELECT extversion FROM pg_extension WHERE extname = %s", (name,)).fetchone()
+    return str(found[0]) if found else None
+
+
+def revisions(conn: Conn) -> list[str]:
+    """The revisions `alembic_version` records, sorted; empty when the table does not exist."""
+    exists = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (ALEMBIC_TABLE,)).fetchone()
+    if not exists or not exists[0]:
+        return []
+    query = sql.SQL("SELECT version_num FROM {} ORDER BY 1").format(sql.Identifier(ALEMBIC_TABLE))
+    return [str(row[0]) for row in conn.execute(query)]
+
+
+def revision(conn: Conn) -> str | None:
+    """The recorded revision (several joined by commas on a branched history), or None."""
+    return ",".join(revisions(conn)) or None
+
+
+def row_count(conn: Conn, table: str) -> int:
+    found = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()
+    return int(str(found[0])) if found else 0
+
+
 def summary(url: URL) -> Summary:
     """The revision, user tables and extensions of the database at `url`."""
     with connect(url) as conn:
-        tables = _tables(conn)
-        found_extensions = extensions(conn)
-        revision = None
-        if "alembic_version" in tables:
-            found = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-            revision = ",".join(sorted(str(row[0]) for row in found)) or None
-    return Summary(revision, [t for t in tables if t != "alembic_version"], found_extensions)
+        return Summary(revision(conn), tables(conn), extensions(conn))
 
 
 def row_counts(url: URL) -> dict[str, int]:
     """Exact row counts of every user table, for what a destructive step would lose."""
-    counts: dict[str, int] = {}
     with connect(url) as conn:
-        for name in _tables(conn):
-            if name == "alembic_version":
-                continue
-            query = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))
-            found = conn.execute(query).fetchone()
-            counts[name] = int(str(found[0])) if found else 0
-    return counts
+        return {name: row_count(conn, name) for name in tables(conn)}

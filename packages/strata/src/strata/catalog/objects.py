@@ -1,10 +1,8 @@
-"""Catalog queries the checks share: schema objects, indexes and foreign keys as PostgreSQL sees them."""
+"""The schema's structure as PostgreSQL sees it: objects, indexes, foreign keys, vector columns, functions."""
 
 from dataclasses import dataclass
 
-import psycopg
-
-Conn = psycopg.Connection[tuple[object, ...]]
+from strata.connection.connect import Conn
 
 # Everything a migration can create in the current schema, except what an extension owns.
 _OBJECTS = """
@@ -54,6 +52,15 @@ class CatalogIndex:
     default_opclasses: tuple[bool, ...]
     options: dict[str, str]
     predicate: str | None
+    definition: str  # CREATE INDEX as PostgreSQL would write it
+
+    @property
+    def approximate(self) -> bool:
+        """An ANN index (HNSW or IVFFlat), the kind kNN queries need and bulk loads rebuild."""
+        return self.method in ANN_METHODS
+
+
+ANN_METHODS = {"hnsw", "ivfflat"}
 
 
 _INDEXES = """
@@ -64,12 +71,13 @@ SELECT i.relname, t.relname, am.amname, x.indisunique,
              JOIN pg_opclass oc ON oc.oid = u.oid ORDER BY u.n),
        array(SELECT oc.opcdefault FROM unnest(x.indclass) WITH ORDINALITY u(oid, n)
              JOIN pg_opclass oc ON oc.oid = u.oid ORDER BY u.n),
-       coalesce(i.reloptions, '{}'), pg_get_expr(x.indpred, x.indrelid)
+       coalesce(i.reloptions, '{}'), pg_get_expr(x.indpred, x.indrelid), pg_get_indexdef(x.indexrelid, 0, true)
   FROM pg_index x
   JOIN pg_class i ON i.oid = x.indexrelid
   JOIN pg_class t ON t.oid = x.indrelid
   JOIN pg_am am ON am.oid = i.relam
  WHERE t.relnamespace = current_schema()::regnamespace
+ ORDER BY t.relname, i.relname
 """
 
 
@@ -80,8 +88,10 @@ def _option(text: str) -> tuple[str, str]:
 
 
 def indexes(conn: Conn) -> dict[str, CatalogIndex]:
+    """Every index of the current schema by name, in table then index order."""
     found: dict[str, CatalogIndex] = {}
-    for name, table, method, unique, columns, opclasses, defaults, options, predicate in conn.execute(_INDEXES):
+    for row in conn.execute(_INDEXES):
+        name, table, method, unique, columns, opclasses, defaults, options, predicate, definition = row
         parsed = dict(_option(str(option)) for option in options)  # type: ignore[attr-defined]
         found[str(name)] = CatalogIndex(
             name=str(name),
@@ -93,6 +103,7 @@ def indexes(conn: Conn) -> dict[str, CatalogIndex]:
             default_opclasses=tuple(defaults),  # type: ignore[arg-type]
             options=parsed,
             predicate=str(predicate) if predicate else None,
+            definition=str(definition),
         )
     return found
 
@@ -133,3 +144,26 @@ def indexed_prefixes(conn: Conn) -> dict[str, list[tuple[str, ...]]]:
     for index in indexes(conn).values():
         found.setdefault(index.table, []).append(index.columns)
     return found
+
+
+_VECTOR_COLUMNS = """
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
+ WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0
+   AND NOT a.attisdropped AND t.typname IN ('vector', 'halfvec', 'sparsevec')
+ ORDER BY 1, 2
+"""
+
+
+def vector_columns(conn: Conn) -> list[tuple[str, str, str]]:
+    """(table, column, type such as `vector(384)`) for every pgvector column."""
+    return [(str(table), str(column), str(kind)) for table, column, kind in conn.execute(_VECTOR_COLUMNS)]
+
+
+def function_signature(conn: Conn, signature: str) -> tuple[str, str] | None:
+    """(name, argument types) of the function `signature` names, as PostgreSQL renders them; None if gone."""
+    found = conn.execute(
+        "SELECT proname, pg_get_function_identity_arguments(oid) FROM pg_proc WHERE oid = to_regprocedure(%s)",
+        (signature,),
+    ).fetchone()
+    return None if found is None else (str(found[0]), str(found[1]))

@@ -1,9 +1,10 @@
-"""Everything the schema docs show, read from PostgreSQL's catalogs in a stable order."""
+"""The whole schema as the docs show it (tables, columns, constraints, relations, indexes, enums), in a stable order."""
 
 from dataclasses import dataclass, field
 
-from strata.catalog.contents import extensions
-from strata.catalog.objects import Conn
+from strata.catalog.contents import extensions, revision
+from strata.catalog.objects import indexes
+from strata.connection.connect import Conn
 
 
 @dataclass
@@ -67,14 +68,6 @@ SELECT t.relname, c.conname, c.contype, pg_get_constraintdef(c.oid, true),
  ORDER BY t.relname, c.contype, c.conname
 """
 
-_INDEXES = """
-SELECT t.relname, i.relname, am.amname, pg_get_indexdef(x.indexrelid, 0, true)
-  FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-  JOIN pg_am am ON am.oid = i.relam
- WHERE t.relnamespace = current_schema()::regnamespace AND t.relname <> 'alembic_version'
- ORDER BY t.relname, i.relname
-"""
-
 _ENUMS = """
 SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)
   FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
@@ -108,20 +101,16 @@ def read(conn: Conn) -> Schema:
             kind in {"unique", "primary key"} and _columns_of(definition) <= relation.columns
             for _n, kind, definition in tables[relation.child].constraints
         )
-    for table, name, method, definition in conn.execute(_INDEXES):
-        tables[str(table)].indexes.append((str(name), str(method), str(definition)))
+    for index in indexes(conn).values():
+        if index.table in tables:
+            tables[index.table].indexes.append((index.name, index.method, index.definition))
     enums = [(str(name), list(values)) for name, values in conn.execute(_ENUMS)]  # type: ignore[call-overload]
-    installed = extensions(conn)
-    revision = None
-    if conn.execute("SELECT to_regclass('alembic_version')").fetchone() != (None,):
-        found = conn.execute("SELECT string_agg(version_num, ',' ORDER BY version_num) FROM alembic_version").fetchone()
-        revision = _text(found[0]) if found else None
     return Schema(
         sorted(tables.values(), key=lambda t: t.name),
         sorted(relations, key=lambda r: (r.child, r.name)),
         enums,
-        installed,
-        revision,
+        extensions(conn),
+        revision(conn),
     )
 
 

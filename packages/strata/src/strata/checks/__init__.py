@@ -1,7 +1,7 @@
 """`strata check`: every checkpoint the seeds left to a person, run against a real PostgreSQL."""
 
 from strata.checks.outcome import AppReport, CheckResult, Outcome, Status
-from strata.checks.runner import CHECKS, NAMES, check_app, scratch_database
+from strata.checks.runner import CHECKS, NAMES, check_app, database_to_check
 
 __all__ = [
     "CHECKS",
@@ -11,5 +11,5 @@ __all__ = [
     "Outcome",
     "Status",
     "check_app",
-    "scratch_database",
+    "database_to_check",
 ]

@@ -3,10 +3,10 @@
 from psycopg import sql
 
 from strata.catalog.contents import extensions, summary
-from strata.catalog.objects import Conn, schema_objects
+from strata.catalog.objects import function_signature, schema_objects
 from strata.checks.context import Context
 from strata.checks.outcome import Outcome
-from strata.connection.connect import connect
+from strata.connection.connect import Conn, connect
 from strata.migrations import alembic_api
 
 
@@ -52,10 +52,7 @@ def _drop(conn: Conn, kind: str, name: str) -> sql.Composed | None:
     """DROP for one leftover, its name quoted by `sql.Identifier`; None if a cascade already took it."""
     if kind != "function":
         return sql.SQL("DROP {} IF EXISTS {} CASCADE").format(sql.SQL(kind.upper()), sql.Identifier(name))
-    found = conn.execute(
-        "SELECT proname, pg_get_function_identity_arguments(oid) FROM pg_proc WHERE oid = to_regprocedure(%s)",
-        (name,),
-    ).fetchone()
+    found = function_signature(conn, name)
     if found is None:
         return None
     function, arguments = found

@@ -1,6 +1,5 @@
 """Run every check for an app, in order, on a scratch database, and time each one."""
 
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,8 +19,7 @@ from strata.connection.connect import connect
 from strata.connection.urls import mask
 from strata.errors import StrataError
 from strata.migrations import alembic_api
-from strata.server import dev_server
-from strata.server.admin import drop_database, ensure_database
+from strata.server.scratch import scratch_database
 
 Check = Callable[[Context], Outcome]
 
@@ -67,29 +65,23 @@ def check_app(app: App, url: URL, progress: Callable[[str], None] = lambda _name
 
 
 @contextmanager
-def scratch_database(app: App, given: URL | None) -> Iterator[URL]:
-    """A throw-away database on the embedded server, or the given one if it is empty."""
-    if given is not None:
-        with connect(given) as conn:
-            objects = schema_objects(conn)
-        if objects:
-            raise StrataError(
-                f"refusing to check {app.name} in {mask(given)}: the database is not empty "
-                f"({len(objects)} object(s), e.g. {sorted(objects)[0]}); give an empty database"
-            )
-        try:
-            yield given
-        finally:
-            _leave_empty(app, given)
+def database_to_check(app: App, given: URL | None) -> Iterator[URL]:
+    """A scratch database on the embedded server, or the given one if it is empty."""
+    if given is None:
+        with scratch_database(f"check_{app.name}") as url:
+            yield url
         return
-    server = dev_server()
-    server.ensure_running()
-    url = server.url(f"strata_check_{app.name}_{secrets.token_hex(3)}")
-    ensure_database(url)
+    with connect(given) as conn:
+        objects = schema_objects(conn)
+    if objects:
+        raise StrataError(
+            f"refusing to check {app.name} in {mask(given)}: the database is not empty "
+            f"({len(objects)} object(s), e.g. {sorted(objects)[0]}); give an empty database"
+        )
     try:
-        yield url
+        yield given
     finally:
-        drop_database(url)
+        _leave_empty(app, given)
 
 
 def _leave_empty(app: App, url: URL) -> None:

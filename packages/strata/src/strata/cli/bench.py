@@ -11,6 +11,7 @@ import typer
 from strata.bench.harness import BenchContext, Result, bench_server
 from strata.bench.registry import select
 from strata.bench.report import as_dict, print_tables, save
+from strata.catalog.contents import extension_version
 from strata.cli import console, errors
 from strata.connection.connect import connect
 
@@ -19,14 +20,14 @@ def _environment(server: object, quick: bool, seconds: float) -> dict[str, str]:
     with connect(server) as conn:  # type: ignore[arg-type]
         version = conn.execute("SHOW server_version").fetchone()
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-        vector = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
+        vector = extension_version(conn, "vector")
     import os
 
     return {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
         "python": platform.python_version(),
         "postgresql": str(version[0]) if version else "?",
-        "pgvector": str(vector[0]) if vector else "?",
+        "pgvector": vector or "?",
         "mode": "quick" if quick else "full",
         "wall time": f"{seconds:.0f} s",
     }

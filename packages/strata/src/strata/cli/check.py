@@ -7,7 +7,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from strata import apps
-from strata.checks import AppReport, check_app, scratch_database
+from strata.checks import AppReport, check_app, database_to_check
 from strata.checks import integrity as sums
 from strata.checks.report import as_json, print_table
 from strata.cli import console, errors
@@ -52,7 +52,7 @@ def check(
         for app in selected:
             if given is not None:
                 refuse_pooled_for_migrations(app, given)
-            with scratch_database(app, given) as url:
+            with database_to_check(app, given) as url:
 
                 def show(name: str, app_name: str = app.name) -> None:
                     progress.update(task, description=f"{app_name}: {name}")

@@ -1,4 +1,8 @@
-"""The replica parts of `strata up` and `strata status`: local standbys, and each replica's lag."""
+"""The replica parts of `strata up` and `strata status`: local standbys, and each replica's lag.
+
+Local standbys are copies of the embedded server's folders, so `bring_up` and `rows` take an `EmbeddedServer`;
+the rest needs only the `Server` protocol.
+"""
 
 from dataclasses import asdict, dataclass
 
@@ -10,7 +14,7 @@ from strata.connection.replication import replica_state, wait_for_replay
 from strata.connection.settings import configured_read_urls, configured_url
 from strata.connection.urls import mask, with_driver
 from strata.errors import StrataError
-from strata.server import EmbeddedServer
+from strata.server import EmbeddedServer, Server
 from strata.server.replicas import Standby, ensure_replicas, local_replicas, start_replicas
 
 
@@ -58,7 +62,7 @@ def rows(primary: EmbeddedServer) -> list[ReplicaRow]:
     return found
 
 
-def _local_row(primary: EmbeddedServer, standby: Standby) -> ReplicaRow:
+def _local_row(primary: Server, standby: Standby) -> ReplicaRow:
     if not standby.is_running():
         return ReplicaRow(standby.name, "embedded apps", str(standby.socket_dir), "stopped", None)
     base = primary.url("postgres") if primary.is_running() else None

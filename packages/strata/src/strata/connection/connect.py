@@ -9,8 +9,11 @@ from strata.connection.urls import libpq
 
 CONNECT_TIMEOUT_SECONDS = 5
 
+# What strata's maintenance and catalog code passes around: a plain psycopg connection with tuple rows.
+Conn = psycopg.Connection[tuple[object, ...]]
 
-def connect(url: URL, *, autocommit: bool = False) -> psycopg.Connection[tuple[object, ...]]:
+
+def connect(url: URL, *, autocommit: bool = False) -> Conn:
     """Connect with a short timeout; failures become a one-line StrataError."""
     try:
         return psycopg.connect(

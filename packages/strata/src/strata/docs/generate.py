@@ -5,14 +5,14 @@ from pathlib import Path
 
 from strata.apps import App
 from strata.catalog.schema import Schema, read
-from strata.checks import scratch_database
 from strata.connection.connect import connect
 from strata.docs import render
 from strata.migrations import alembic_api
+from strata.server.scratch import scratch_database
 
 
 def schema_of(app: App) -> Schema:
-    with scratch_database(app, None) as url:
+    with scratch_database(f"docs_{app.name}") as url:
         alembic_api.upgrade(app, url, "heads")
         with connect(url) as conn:
             return read(conn)

@@ -25,9 +25,8 @@ from contextlib import contextmanager
 
 from sqlalchemy.engine import URL
 
-from strata.connection.connect import connect
+from strata.connection.connect import Conn, connect
 from strata.errors import StrataError
-from strata.server.admin import Conn
 
 RETRY_SECONDS = 0.2
 

@@ -1,21 +1,16 @@
 """Refusals before `strata seed` writes anything: a database not at head, read-only, or already holding rows."""
 
-from typing import Any
-
-import psycopg
-from psycopg import sql
 from sqlalchemy.engine import URL
 
 from strata.apps import App
-from strata.connection.connect import connect
+from strata.catalog.contents import revisions, row_count, tables
+from strata.connection.connect import Conn, connect
 from strata.connection.urls import mask
 from strata.errors import StrataError
 from strata.migrations import alembic_api
 
 
-def _one(
-    conn: psycopg.Connection[tuple[object, ...]], query: Any, params: tuple[object, ...] = ()
-) -> tuple[object, ...]:
+def _one(conn: Conn, query: str, params: tuple[object, ...] = ()) -> tuple[object, ...]:
     found = conn.execute(query, params).fetchone()
     assert found is not None  # every query here returns exactly one row
     return found
@@ -24,15 +19,8 @@ def _one(
 def existing_rows(app: App, url: URL, *, append: bool) -> dict[str, int]:
     """Row counts per table of a database that may be seeded; raises StrataError naming the reason if not."""
     with connect(url) as conn:
-        tables = [
-            str(r[0]) for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-        ]
         heads = sorted(alembic_api.heads(app))
-        current = (
-            sorted(str(r[0]) for r in conn.execute("SELECT version_num FROM alembic_version"))
-            if "alembic_version" in tables
-            else []
-        )
+        current = revisions(conn)
         if current != heads:
             at = ",".join(current) or "no revision"
             raise StrataError(
@@ -43,11 +31,11 @@ def existing_rows(app: App, url: URL, *, append: bool) -> dict[str, int]:
         if recovery or read_only == "on":
             raise StrataError(f"{app.name}: {mask(url)} is read-only; seed the primary, or a database you can write")
         counts: dict[str, int] = {}
-        for name in sorted(t for t in tables if t != "alembic_version"):
+        for name in tables(conn):
             allowed = _one(conn, "SELECT has_table_privilege(%s, 'INSERT')", (name,))[0]
             if not allowed:
                 raise StrataError(f"{app.name}: {mask(url)}: this user may not insert into {name}; use an owner's URL")
-            counts[name] = int(str(_one(conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name)))[0]))
+            counts[name] = row_count(conn, name)
     total = sum(counts.values())
     if total and not append:
         raise StrataError(

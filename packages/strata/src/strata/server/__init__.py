@@ -5,6 +5,8 @@ backend can be swapped (for a system server, a container, a cloud branch)
 without touching the CLI, the migration runner or the test plugin.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +23,7 @@ class Server(Protocol):
     def stop(self) -> bool: ...
     def url(self, database: str) -> URL: ...
     def describe(self) -> dict[str, str]: ...
+    def discard(self) -> None: ...
 
 
 def dev_server(home: Path | None = None) -> EmbeddedServer:
@@ -30,4 +33,22 @@ def dev_server(home: Path | None = None) -> EmbeddedServer:
     return EmbeddedServer(home or strata_home())
 
 
-__all__ = ["EmbeddedServer", "Server", "dev_server"]
+def throwaway_server(directory: Path, *, durable: bool = False, settings: dict[str, str] | None = None) -> Server:
+    """A server of its own in `directory`, for a test session or a benchmark; `discard()` removes it.
+
+    Not durable by default (fsync off, small buffers): what it holds is rebuilt on the next run.
+    """
+    return EmbeddedServer(directory, durable=durable, settings=settings)
+
+
+@contextmanager
+def running(server: Server) -> Iterator[URL]:
+    """Start `server` and yield its maintenance URL; it is stopped and removed afterwards."""
+    server.ensure_running()
+    try:
+        yield server.url("postgres")
+    finally:
+        server.discard()
+
+
+__all__ = ["EmbeddedServer", "Server", "dev_server", "running", "throwaway_server"]

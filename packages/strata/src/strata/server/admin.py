@@ -11,9 +11,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL
 
-from strata.connection.connect import connect
-
-Conn = psycopg.Connection[tuple[object, ...]]
+from strata.connection.connect import Conn, connect
 
 
 @contextmanager
@@ -25,6 +23,18 @@ def maintenance(url: URL) -> Iterator[Conn]:
 
 def exists(conn: Conn, name: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def create(conn: Conn, name: str, *, template: str | None = None) -> None:
+    """CREATE DATABASE `name` (on a maintenance connection), as a WAL-logged copy of `template` if given.
+
+    WAL_LOG copies block by block through the WAL instead of checkpointing the whole
+    server, which keeps a clone of a small template in milliseconds.
+    """
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template is not None:
+        statement += sql.SQL(" TEMPLATE {} STRATEGY WAL_LOG").format(sql.Identifier(template))
+    conn.execute(statement)
 
 
 def drop(conn: Conn, name: str) -> None:
@@ -43,7 +53,7 @@ def ensure_database(url: URL) -> bool:
         if exists(conn, str(url.database)):
             return False
         try:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(str(url.database))))
+            create(conn, str(url.database))
         except psycopg.errors.DuplicateDatabase:
             return False  # another process won the race, which is fine
     return True

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from strata.apps import App
 from strata.connection.factory import async_engine, sync_engine
 from strata.connection.urls import DRIVERS, Driver, with_driver
-from strata.server import EmbeddedServer
+from strata.server import dev_server
 from strata.testing import templates
 from strata.testing.fixtures import strata_pgbouncer, strata_pgbouncer_tls  # noqa: F401 - fixtures for every app
 from strata.testing.replica import strata_read_url, strata_replica, strata_replica_env  # noqa: F401 - fixtures
@@ -58,7 +58,7 @@ def _strata_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     try:
         yield home
     finally:
-        EmbeddedServer(home).discard()
+        dev_server(home).discard()
         if previous is None:
             del os.environ["STRATA_HOME"]
         else:
@@ -147,8 +147,7 @@ def strata_fresh_url(
 @pytest.fixture
 def strata_empty_url(_strata_databases: _Databases, request: pytest.FixtureRequest) -> Iterator[URL]:
     """An empty database of its own for this test (no migrations run), dropped afterwards."""
-    url = _strata_databases.server.set(database=unique_name("e", _worker(request)))
-    _strata_databases.cloner.conn.execute(f'CREATE DATABASE "{url.database}"')
+    url = _strata_databases.cloner.create(unique_name("e", _worker(request)))
     yield url
     _strata_databases.cloner.drop(str(url.database))
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strata.apps import App
 from strata.connection.replication import wait_for_replay
 from strata.connection.urls import libpq
+from strata.server import running
 from strata.server.replicas import Standby
 from strata.testing.server import ENV_VARIABLE
 from strata.testing.system import unavailable
@@ -31,12 +32,8 @@ def strata_replica(strata_server: URL, tmp_path_factory: pytest.TempPathFactory)
     """Maintenance URL of a hot standby streaming from this session's server."""
     if os.environ.get(ENV_VARIABLE):
         unavailable(f"a local streaming replica needs the embedded test server, and {ENV_VARIABLE} is set")
-    standby = Standby(tmp_path_factory.mktemp("strata-replica"), strata_server, durable=False)
-    standby.ensure_running()
-    try:
-        yield standby.url("postgres")
-    finally:
-        standby.discard()
+    with running(Standby(tmp_path_factory.mktemp("strata-replica"), strata_server, durable=False)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from strata.connection.urls import parse
-from strata.server import EmbeddedServer
+from strata.server import running, throwaway_server
 
 ENV_VARIABLE = "STRATA_TEST_DATABASE_URL"
 
@@ -25,12 +25,8 @@ def session_server(directory: Path) -> Iterator[URL]:
     if configured:
         yield parse(configured, driver="psycopg", source=ENV_VARIABLE).set(database="postgres")
         return
-    server = EmbeddedServer(directory, durable=False)
-    server.ensure_running()
-    try:
-        yield server.url("postgres")
-    finally:
-        server.discard()
+    with running(throwaway_server(directory)) as url:
+        yield url
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

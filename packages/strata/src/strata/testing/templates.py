@@ -14,7 +14,7 @@ from psycopg import sql
 from sqlalchemy.engine import URL
 
 from strata.apps import App
-from strata.connection.connect import connect
+from strata.connection.connect import Conn, connect
 from strata.migrations import alembic_api
 from strata.migrations.lock import lock_key
 from strata.server import admin
@@ -50,7 +50,7 @@ def ensure_template(server: URL, app: App) -> tuple[str, bool]:
             if admin.exists(conn, name):
                 return name, False
             admin.drop(conn, building)
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
+            admin.create(conn, building)
             alembic_api.upgrade(app, server.set(database=building))
             conn.execute(
                 sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(building), sql.Identifier(name))
@@ -70,21 +70,22 @@ class Cloner:
 
     def __init__(self, server: URL):
         self.server = server
-        self._conn: admin.Conn | None = None
+        self._conn: Conn | None = None
 
     @property
-    def conn(self) -> admin.Conn:
+    def conn(self) -> Conn:
         if self._conn is None or self._conn.closed:
             self._conn = connect(self.server.set(database="postgres"), autocommit=True)
         return self._conn
 
     def clone(self, template: str, name: str) -> URL:
         """Create database `name` as a copy of `template`; returns its URL."""
-        self.conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY WAL_LOG").format(
-                sql.Identifier(name), sql.Identifier(template)
-            )
-        )
+        admin.create(self.conn, name, template=template)
+        return self.server.set(database=name)
+
+    def create(self, name: str) -> URL:
+        """Create the empty database `name`; returns its URL."""
+        admin.create(self.conn, name)
         return self.server.set(database=name)
 
     def drop(self, name: str) -> None:
