@@ -2,6 +2,7 @@
 
 import sys
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy.engine import URL
@@ -132,3 +133,19 @@ def test_append_is_accepted_where_rows_exist(strata: Run, migrated: URL) -> None
     code, _line = strata("--app", APP.name, "--database-url", _url(migrated), "--yes", "--append", "--scale", "0.5")
     assert code == 0
     assert _rows(migrated) == 2 * before
+
+
+def test_a_row_the_seed_hook_writes_and_the_database_rejects_is_one_line_and_nothing_is_written(
+    strata: Run, migrated: URL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from strata.seed import run
+
+    def seed(ctx: run.SeedContext) -> None:
+        ctx.add("jobs", status="bogus")
+
+    monkeypatch.setattr(run, "seed_module", lambda _app: SimpleNamespace(seed=seed))
+    code, line = strata("--app", APP.name, "--database-url", _url(migrated), "--yes")
+    assert code == 1
+    assert "the seed() hook in seed.py wrote a row the database rejected" in line
+    assert "jobs does not allow this row: it fails ck_jobs_status_valid" in line
+    assert _rows(migrated) == 0

@@ -2,8 +2,13 @@
 
 import re
 
-from strata.catalog.objects import foreign_keys, indexed_prefixes, indexes
+from sqlalchemy import Select, literal, literal_column, select
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
+
+from strata.catalog.objects import foreign_keys, indexed_prefixes, indexes, vector_columns
 from strata.checks.context import Context
+from strata.checks.explain import plan
 from strata.checks.outcome import Outcome
 from strata.connection.connect import connect
 
@@ -23,7 +28,6 @@ OPERATORS = {
     "sparsevec_l1_ops": "<+>",
 }
 DISTANCES = {"l2": "<->", "inner_product": "<#>", "cosine": "<=>", "l1": "<+>"}
-ANN_METHODS = {"hnsw", "ivfflat"}
 
 
 def fk_indexes(ctx: Context) -> Outcome:
@@ -41,15 +45,6 @@ def fk_indexes(ctx: Context) -> Outcome:
     return Outcome.passed(f"all {len(keys)} foreign key(s) lead an index")
 
 
-_VECTOR_COLUMNS = """
-SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
- WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0
-   AND NOT a.attisdropped AND t.typname IN ('vector', 'halfvec', 'sparsevec')
- ORDER BY 1, 2
-"""
-
-
 def _probe(kind: str) -> str:
     """A constant of the column's type to order by: `[1,1,…]` or a sparse `{1:1}/n`."""
     match = re.match(r"(\w+)\((\d+)\)", kind)
@@ -61,31 +56,32 @@ def _probe(kind: str) -> str:
     return f"'[{','.join(['1'] * dim)}]'::{name}"
 
 
+def _nearest(table: str, column: str, operator: str, kind: str) -> Select[int]:
+    """The kNN query an ANN index exists for: the ten rows nearest a probe, by `operator`."""
+    distance = sql_column(column).op(operator)(literal_column(_probe(kind)))
+    return select(literal(1)).select_from(sql_table(table)).order_by(distance).limit(10)
+
+
 def vector_indexes(ctx: Context) -> Outcome:
     """An ANN index the planner will not use is dead weight; a query with the wrong operator scans."""
     problems: list[str] = []
     evidence: list[str] = []
     with connect(ctx.url) as conn:
-        ann = [i for i in indexes(conn).values() if i.method in ANN_METHODS]
+        ann = [i for i in indexes(conn).values() if i.approximate]
         conn.execute("SET enable_seqscan = off")
-        for table, column, kind in conn.execute(_VECTOR_COLUMNS).fetchall():
+        for table, column, kind in vector_columns(conn):
             serving = [i for i in ann if i.table == table and i.columns[:1] == (column,)]
             wanted = ctx.app.vector_queries.get(f"{table}.{column}")
             if not serving:
                 evidence.append(f"{table}.{column} ({kind}) has no ANN index: kNN queries scan every row")
             for index in serving:
                 operator = OPERATORS.get(index.opclasses[0], "?")
-                plan = [
-                    str(r[0])
-                    for r in conn.execute(
-                        f'EXPLAIN SELECT 1 FROM "{table}" ORDER BY "{column}" {operator} {_probe(str(kind))} LIMIT 10'
-                    )
-                ]
-                used = next((line.strip() for line in plan if f"Index Scan using {index.name}" in line), None)
+                lines = plan(conn, _nearest(table, column, operator, kind))
+                used = next((line.strip() for line in lines if f"Index Scan using {index.name}" in line), None)
                 if used:
                     evidence.append(f"{table}.{column} {operator}: {used}")
                 else:
-                    problems.append(f"{index.name} is not used for ORDER BY {column} {operator}: {plan[0].strip()}")
+                    problems.append(f"{index.name} is not used for ORDER BY {column} {operator}: {lines[0].strip()}")
             if wanted and DISTANCES.get(wanted) not in {OPERATORS.get(i.opclasses[0]) for i in serving}:
                 served = ", ".join(f"{i.name} ({i.opclasses[0]})" for i in serving) or "no ANN index"
                 problems.append(

@@ -24,9 +24,13 @@ from typing import Any
 
 from sqlalchemy import Connection, MetaData, Table, pool, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from strata.apps import App
+from strata.catalog.objects import indexes
+from strata.connection.connect import Conn
 from strata.connection.factory import sync_engine
+from strata.connection.write_errors import explain_write_error
 from strata.errors import StrataError
 from strata.seed import keys
 from strata.seed.generate import Generated, Generator
@@ -95,15 +99,11 @@ def drop_vector_indexes(connection: Connection) -> list[str]:
     Building an HNSW index over all rows is many times faster than growing it row by row (pgvector's advice
     for bulk loads), and the transaction hides the gap from everyone else.
     """
-    found = connection.execute(
-        text(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-            "AND i.indexdef ~ ' USING (hnsw|ivfflat) '"
-        )
-    ).all()
-    for name, _definition in found:
-        connection.execute(text(f'DROP INDEX "{name}"'))
-    return [str(definition) for _name, definition in found]
+    driver: Conn = connection.connection.driver_connection  # type: ignore[assignment]  # a sync engine is psycopg's
+    found = [index for index in indexes(driver).values() if index.approximate]
+    for index in found:
+        connection.execute(text(f'DROP INDEX "{index.name}"'))
+    return [index.definition for index in found]
 
 
 def _fix_sequences(connection: Connection, tables: Mapping[str, Table]) -> None:
@@ -146,6 +146,17 @@ def generate_table(seed_plan: SeedPlan, table: Table, offset: int = 0) -> Genera
     return generated
 
 
+def _run_hook(app: App, hook: Callable[[SeedContext], None], ctx: SeedContext) -> None:
+    """The app's own rows; a row the database rejects is one line, and the transaction writes nothing."""
+    try:
+        hook(ctx)
+    except DBAPIError as error:
+        raise StrataError(
+            f"{app.name}: the seed() hook in seed.py wrote a row the database rejected, so nothing was seeded: "
+            f"{explain_write_error(error)}"
+        ) from None
+
+
 def seed_app(
     app: App,
     url: URL,
@@ -181,7 +192,7 @@ def seed_app(
             inserter = RowInserter(connection, seed_plan.generator, written)
             hook = getattr(seed_plan.module, "seed", None)
             if hook is not None:
-                hook(SeedContext(connection, seed_plan.generator, seed, scale, inserter))
+                _run_hook(app, hook, SeedContext(connection, seed_plan.generator, seed, scale, inserter))
             _fix_sequences(connection, {table.name: table for table in seed_plan.tables})
     finally:
         engine.dispose()
