@@ -36,9 +36,13 @@ from strata.engines import async_engine, sync_engine
 from strata.server import EmbeddedServer
 from strata.testing import templates
 from strata.testing.fixtures import strata_pgbouncer, strata_pgbouncer_tls  # noqa: F401 - fixtures for every app
+from strata.testing.pool import ClonePool
 from strata.testing.replica import strata_read_url, strata_replica, strata_replica_env  # noqa: F401 - fixtures
 from strata.testing.server import session_server, unique_name
 from strata.urls import DRIVERS, Driver, with_driver
+
+# What CREATE DATABASE copies when no template is named.
+EMPTY_TEMPLATE = "template1"
 
 
 def _worker(request: pytest.FixtureRequest) -> str:
@@ -95,6 +99,7 @@ class _Databases:
         self.templates: dict[str, str] = {}
         self.shared: dict[str, URL] = {}
         self.engines: dict[str, Engine] = {}
+        self.pools: dict[str, ClonePool] = {}
 
     def template(self, app: App) -> str:
         if app.name not in self.templates:
@@ -107,12 +112,20 @@ class _Databases:
             self.shared[app.name] = self.cloner.clone(self.template(app), name)
         return self.shared[app.name]
 
+    def pool(self, template: str, kind: str) -> ClonePool:
+        """Clones of `template` made ahead of need, one pool per template in this worker."""
+        if template not in self.pools:
+            self.pools[template] = ClonePool(self.server, template, lambda: unique_name(kind, self.worker))
+        return self.pools[template]
+
     def rollback_engine(self, app: App) -> Engine:
         if app.name not in self.engines:
             self.engines[app.name] = sync_engine(self.shared_url(app))
         return self.engines[app.name]
 
     def close(self) -> None:
+        for clones in self.pools.values():
+            clones.close()
         for engine in self.engines.values():
             engine.dispose()
         for url in self.shared.values():
@@ -134,23 +147,24 @@ def strata_template(_strata_databases: _Databases, strata_app: App) -> str:
 
 
 @pytest.fixture
-def strata_fresh_url(
-    _strata_databases: _Databases, strata_template: str, request: pytest.FixtureRequest
-) -> Iterator[URL]:
-    """A database of its own for this test, cloned from the template (psycopg URL)."""
-    name = unique_name("t", _worker(request))
-    url = _strata_databases.cloner.clone(strata_template, name)
+def strata_fresh_url(_strata_databases: _Databases, strata_template: str) -> Iterator[URL]:
+    """A database of its own for this test, cloned from the template ahead of need (psycopg URL).
+
+    It is dropped after the test, in the background (`strata.testing.pool`).
+    """
+    clones = _strata_databases.pool(strata_template, "t")
+    url = clones.take()
     yield url
-    _strata_databases.cloner.drop(name)
+    clones.give_back(url)
 
 
 @pytest.fixture
-def strata_empty_url(_strata_databases: _Databases, request: pytest.FixtureRequest) -> Iterator[URL]:
+def strata_empty_url(_strata_databases: _Databases) -> Iterator[URL]:
     """An empty database of its own for this test (no migrations run), dropped afterwards."""
-    url = _strata_databases.server.set(database=unique_name("e", _worker(request)))
-    _strata_databases.cloner.conn.execute(f'CREATE DATABASE "{url.database}"')
+    clones = _strata_databases.pool(EMPTY_TEMPLATE, "e")
+    url = clones.take()
     yield url
-    _strata_databases.cloner.drop(str(url.database))
+    clones.give_back(url)
 
 
 @pytest.fixture(params=DRIVERS)
