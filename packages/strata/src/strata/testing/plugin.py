@@ -9,6 +9,7 @@ An app's `conftest.py` says which app its tests use:
 Then:
 - `strata_fresh_url`: a database cloned from the migrated template, dropped after the test;
 - `strata_empty_url`: an empty database, for tests that run migrations themselves;
+- `strata_clones`: the pool those clones come from, for a database a module's tests share;
 - `strata_engine` / `strata_async_engine`: engines on such a database;
 - `strata_session` / `strata_async_session`: a session in an outer transaction
   with savepoints, rolled back after the test, on a database shared by the
@@ -39,6 +40,7 @@ from strata.testing.fixtures import strata_pgbouncer, strata_pgbouncer_tls  # no
 from strata.testing.pool import ClonePool
 from strata.testing.replica import strata_read_url, strata_replica, strata_replica_env  # noqa: F401 - fixtures
 from strata.testing.server import session_server, unique_name
+from strata.testing.sessions import rollback_async_session
 from strata.urls import DRIVERS, Driver, with_driver
 
 # What CREATE DATABASE copies when no template is named.
@@ -167,6 +169,15 @@ def strata_empty_url(_strata_databases: _Databases) -> Iterator[URL]:
     clones.give_back(url)
 
 
+@pytest.fixture(scope="module")
+def strata_clones(_strata_databases: _Databases, strata_app: App) -> ClonePool:
+    """The worker's clones of the app's template, for data that several tests of a module only read.
+
+    `take()` gives a fresh database made ahead of need; `give_back(url)` drops it in the background.
+    """
+    return _strata_databases.pool(_strata_databases.template(strata_app), "m")
+
+
 @pytest.fixture(params=DRIVERS)
 def strata_driver(request: pytest.FixtureRequest) -> Driver:
     """psycopg or asyncpg: a test using it runs once per driver."""
@@ -212,13 +223,7 @@ async def strata_async_session(strata_shared_url: URL, strata_driver: Driver) ->
     """The async twin of `strata_session`, once per driver."""
     engine = async_engine(with_driver(strata_shared_url, strata_driver), poolclass=pool.NullPool)
     try:
-        async with engine.connect() as connection:
-            outer = await connection.begin()
-            session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-            try:
-                yield session
-            finally:
-                await session.close()
-                await outer.rollback()
+        async with rollback_async_session(engine) as session:
+            yield session
     finally:
         await engine.dispose()
