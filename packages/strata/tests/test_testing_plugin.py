@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from strata import App
 from strata.server.admin import database_exists
 from strata.testing import ensure_template, template_name
+from strata.testing.server import ENV_VARIABLE
 from tiny_models import Note, Tag
 
 
@@ -98,13 +99,15 @@ def test_record_{n}(strata_engine):
 
 
 def test_xdist_workers_never_share_a_database(
-    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strata_server: URL
 ) -> None:
     conftest = Path(__file__).with_name("conftest.py").read_text().replace("__file__", repr(__file__))
     pytester.makeconftest(conftest)
     pytester.makepyfile(**{f"test_probe_{n}": WORKER_PROBE.format(n=n) for n in range(6)})
     out = tmp_path / "probe.jsonl"
     monkeypatch.setenv("PROBE_OUT", str(out))
+    # Both inner workers on this session's server, as on a shared CI server: only their names keep them apart.
+    monkeypatch.setenv(ENV_VARIABLE, strata_server.render_as_string(hide_password=False))
     result = pytester.runpytest_subprocess("-n", "2", "-p", "xdist", "--import-mode=importlib")
     result.assert_outcomes(passed=6)
     records = [json.loads(line) for line in out.read_text().splitlines()]

@@ -5,22 +5,28 @@ reads its URL through `AppSettings`, talks to the database through `Database`,
 and hands its metadata to `strata.migrations.run_migrations` from `env.py`.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from strata.apps import App
-from strata.connection.settings import AppSettings
-from strata.errors import StrataError
-
 if TYPE_CHECKING:
+    from strata.apps import App
     from strata.connection.database import Database
+    from strata.connection.settings import AppSettings
+    from strata.errors import StrataError
 
 __all__ = ["App", "AppSettings", "Database", "StrataError"]
 
+# Resolved on first use: every `strata` process imports this package, and these pull in
+# SQLAlchemy, pydantic and (for Database) SQLAlchemy's asyncio layer, which `strata --help` never needs.
+_HOMES = {
+    "App": "strata.apps",
+    "AppSettings": "strata.connection.settings",
+    "Database": "strata.connection.database",
+    "StrataError": "strata.errors",
+}
+
 
 def __getattr__(name: str) -> Any:
-    # Database pulls in SQLAlchemy's asyncio layer; migrations and the CLI do without it.
-    if name == "Database":
-        from strata.connection.database import Database
-
-        return Database
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
     raise AttributeError(f"module 'strata' has no attribute {name!r}")

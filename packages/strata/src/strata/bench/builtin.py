@@ -1,5 +1,6 @@
 """The benchmarks strata ships: key types, and the cost of a test database."""
 
+import itertools
 import tempfile
 import uuid
 from pathlib import Path
@@ -8,7 +9,7 @@ from sqlalchemy import Engine, pool
 from sqlalchemy.orm import Session
 
 from strata import apps
-from strata.bench.harness import BenchContext, Result, measure
+from strata.bench.harness import BenchContext, Result, Stats, measure
 from strata.connection import copy
 from strata.connection.connect import connect
 from strata.connection.factory import sync_engine
@@ -17,6 +18,7 @@ from strata.orm import uuid7
 from strata.server import running, throwaway_server
 from strata.server.admin import drop_database, ensure_database
 from strata.testing import templates
+from strata.testing.pool import ClonePool
 
 
 def keys(ctx: BenchContext) -> Result:
@@ -66,7 +68,7 @@ def testdb(ctx: BenchContext) -> Result:
     repeat = ctx.size(5, 20)
     result = Result(
         "testdb",
-        "A database per test: clone against migrate against rollback session",
+        "A database per test: clone, pooled clone, migrate, rollback session",
         {"repeat": repeat, "server": "the test plugin's (fsync off, shared_buffers 32MB)"},
     )
     with (
@@ -105,6 +107,7 @@ def _testdb(ctx: BenchContext, repeat: int, result: Result) -> None:
 
         timings = {"clone": measure(clone, repeat=repeat), "migrate": measure(migrate, repeat=repeat)}
         cloner.close()
+        timings |= _pooled(ctx, template, name, repeat)
         rollback()  # warm the pool, as the session-wide engine is in a test run
         timings["rollback session"] = measure(rollback, repeat=repeat)
         engine.dispose()
@@ -122,3 +125,30 @@ def _testdb(ctx: BenchContext, repeat: int, result: Result) -> None:
                     else "1×",
                 }
             )
+        clone_ms = timings["clone"].median
+        result.notes.append(
+            f"{app.name}: a pooled clone costs the test {clone_ms / timings['pooled clone'].median:.0f}× less than "
+            f"a plain clone when the test outlasts a clone, {clone_ms / timings['pooled, back to back'].median:.1f}× "
+            "when tests come back to back"
+        )
+
+
+def _pooled(ctx: BenchContext, template: str, name: str, repeat: int) -> dict[str, Stats]:
+    """What a test waits for with the plugin's pool: taking a ready clone and handing it back.
+
+    "pooled clone" lets the pool refill between takes (untimed), as a test body longer
+    than a clone does; "back to back" gives it no time, as a run of tiny tests does.
+    """
+    numbers = itertools.count()
+    clones = ClonePool(ctx.server, template, lambda: f"{name}_pooled_{next(numbers)}")
+
+    def take_and_give_back() -> None:
+        clones.give_back(clones.take())
+
+    try:
+        return {
+            "pooled clone": measure(take_and_give_back, repeat=repeat, setup=clones.wait_until_full),
+            "pooled, back to back": measure(take_and_give_back, repeat=repeat, setup=None),
+        }
+    finally:
+        clones.close()

@@ -9,10 +9,12 @@ import sys
 import typer
 from rich.console import Console
 
+from strata.cli.lazy import LazyGroup
 from strata.errors import StrataError
 
 app = typer.Typer(
     name="strata",
+    cls=LazyGroup,
     help="PostgreSQL + pgvector data layers you can trust: embedded server, proven migrations.",
     no_args_is_help=True,
     add_completion=False,
@@ -22,23 +24,12 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def _register() -> None:
-    if app.registered_commands:
-        return
-    from strata.cli import access, bench, check, docs, lint, reset, seed, server
-
-    server.register(app)
-    access.register(app)
-    reset.register(app)
-    check.register(app)
-    docs.register(app)
-    lint.register(app)
-    bench.register(app)
-    seed.register(app)
+@app.callback()
+def _group() -> None:
+    """Commands are listed and imported by `strata.cli.lazy`: a process imports only what its command needs."""
 
 
 def main() -> None:
-    _register()
     try:
         app()
     except StrataError as error:

@@ -9,6 +9,7 @@ An app's `conftest.py` says which app its tests use:
 Then:
 - `strata_fresh_url`: a database cloned from the migrated template, dropped after the test;
 - `strata_empty_url`: an empty database, for tests that run migrations themselves;
+- `strata_clones`: the pool those clones come from, for a database a module's tests share;
 - `strata_engine` / `strata_async_engine`: engines on such a database;
 - `strata_session` / `strata_async_session`: a session in an outer transaction
   with savepoints, rolled back after the test, on a database shared by the
@@ -37,8 +38,13 @@ from strata.connection.urls import DRIVERS, Driver, with_driver
 from strata.server import dev_server
 from strata.testing import templates
 from strata.testing.fixtures import strata_pgbouncer, strata_pgbouncer_tls  # noqa: F401 - fixtures for every app
+from strata.testing.pool import ClonePool
 from strata.testing.replica import strata_read_url, strata_replica, strata_replica_env  # noqa: F401 - fixtures
 from strata.testing.server import session_server, unique_name
+from strata.testing.sessions import rollback_async_session
+
+# What CREATE DATABASE copies when no template is named.
+EMPTY_TEMPLATE = "template1"
 
 
 def _worker(request: pytest.FixtureRequest) -> str:
@@ -95,6 +101,7 @@ class _Databases:
         self.templates: dict[str, str] = {}
         self.shared: dict[str, URL] = {}
         self.engines: dict[str, Engine] = {}
+        self.pools: dict[str, ClonePool] = {}
 
     def template(self, app: App) -> str:
         if app.name not in self.templates:
@@ -107,12 +114,20 @@ class _Databases:
             self.shared[app.name] = self.cloner.clone(self.template(app), name)
         return self.shared[app.name]
 
+    def pool(self, template: str, kind: str) -> ClonePool:
+        """Clones of `template` made ahead of need, one pool per template in this worker."""
+        if template not in self.pools:
+            self.pools[template] = ClonePool(self.server, template, lambda: unique_name(kind, self.worker))
+        return self.pools[template]
+
     def rollback_engine(self, app: App) -> Engine:
         if app.name not in self.engines:
             self.engines[app.name] = sync_engine(self.shared_url(app))
         return self.engines[app.name]
 
     def close(self) -> None:
+        for clones in self.pools.values():
+            clones.close()
         for engine in self.engines.values():
             engine.dispose()
         for url in self.shared.values():
@@ -134,22 +149,33 @@ def strata_template(_strata_databases: _Databases, strata_app: App) -> str:
 
 
 @pytest.fixture
-def strata_fresh_url(
-    _strata_databases: _Databases, strata_template: str, request: pytest.FixtureRequest
-) -> Iterator[URL]:
-    """A database of its own for this test, cloned from the template (psycopg URL)."""
-    name = unique_name("t", _worker(request))
-    url = _strata_databases.cloner.clone(strata_template, name)
+def strata_fresh_url(_strata_databases: _Databases, strata_template: str) -> Iterator[URL]:
+    """A database of its own for this test, cloned from the template ahead of need (psycopg URL).
+
+    It is dropped after the test, in the background (`strata.testing.pool`).
+    """
+    clones = _strata_databases.pool(strata_template, "t")
+    url = clones.take()
     yield url
-    _strata_databases.cloner.drop(name)
+    clones.give_back(url)
 
 
 @pytest.fixture
-def strata_empty_url(_strata_databases: _Databases, request: pytest.FixtureRequest) -> Iterator[URL]:
+def strata_empty_url(_strata_databases: _Databases) -> Iterator[URL]:
     """An empty database of its own for this test (no migrations run), dropped afterwards."""
-    url = _strata_databases.cloner.create(unique_name("e", _worker(request)))
+    clones = _strata_databases.pool(EMPTY_TEMPLATE, "e")
+    url = clones.take()
     yield url
-    _strata_databases.cloner.drop(str(url.database))
+    clones.give_back(url)
+
+
+@pytest.fixture(scope="module")
+def strata_clones(_strata_databases: _Databases, strata_app: App) -> ClonePool:
+    """The worker's clones of the app's template, for data that several tests of a module only read.
+
+    `take()` gives a fresh database made ahead of need; `give_back(url)` drops it in the background.
+    """
+    return _strata_databases.pool(_strata_databases.template(strata_app), "m")
 
 
 @pytest.fixture(params=DRIVERS)
@@ -197,13 +223,7 @@ async def strata_async_session(strata_shared_url: URL, strata_driver: Driver) ->
     """The async twin of `strata_session`, once per driver."""
     engine = async_engine(with_driver(strata_shared_url, strata_driver), poolclass=pool.NullPool)
     try:
-        async with engine.connect() as connection:
-            outer = await connection.begin()
-            session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-            try:
-                yield session
-            finally:
-                await session.close()
-                await outer.rollback()
+        async with rollback_async_session(engine) as session:
+            yield session
     finally:
         await engine.dispose()
