@@ -25,9 +25,10 @@ errors = Console(stderr=True)
 def _register() -> None:
     if app.registered_commands:
         return
-    from strata.cli import access, bench, check, docs, lint, reset, seed, server
+    from strata.cli import access, bench, check, docs, lint, reset, seed, server, status
 
     server.register(app)
+    status.register(app)
     access.register(app)
     reset.register(app)
     check.register(app)
