@@ -31,7 +31,7 @@ check: install  ## Prove every app (strata check), lint its migrations, and chec
 	$(UV) run strata lint
 	$(UV) run strata docs --check
 
-bench: install  ## Full benchmarks (about 10 minutes); results and plot into benchmarks/results/
+bench: install  ## Full benchmarks (about 5 minutes; 272 s in the last full run); results and plot into benchmarks/results/
 	$(UV) run strata bench --save benchmarks/results
 
 bench-quick: install  ## Every benchmark at small sizes, as a smoke test (asserts nothing about speed)

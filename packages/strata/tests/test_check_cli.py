@@ -41,9 +41,11 @@ def test_check_json_passes_for_every_app_and_validates_against_its_schema(strata
     schema = json.loads(resources.files("strata.checks").joinpath("report.schema.json").read_text())
     jsonschema.validate(report, schema)
     failures = [
-        (a["app"], c["name"], c["summary"]) for a in report["apps"] for c in a["checks"] if c["status"] != "pass"
+        (a["app"], c["name"], c["summary"]) for a in report["apps"] for c in a["checks"] if c["status"] == "fail"
     ]
     assert failures == []
+    warnings = [(a["app"], c["name"]) for a in report["apps"] for c in a["checks"] if c["status"] == "warn"]
+    assert warnings == [("course_supporter", "vector-indexes")]  # concepts.embedding has no ANN index yet
     assert done.returncode == 0
     assert {a["app"] for a in report["apps"]} >= {
         "course_supporter",

@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL
 from strata.connection.connect import connect
 from strata.connection.urls import mask
 from strata.migrations import alembic_api
+from strata.server import dev_server
 from strata.server.admin import drop_database, ensure_database
 from strata.testing.server import subprocess_env, unique_name
 from tiny_models import APP
@@ -114,7 +115,17 @@ def test_guard_refuses_for_a_downgrade_without_a_terminal(precious: URL) -> None
     assert _notes(precious) == 3
 
 
-def test_the_embedded_database_resets_without_asking() -> None:
+def test_the_embedded_database_resets_without_asking_and_says_what_it_wipes() -> None:
+    assert _strata(None, "up", "--app", "tiny").returncode == 0
+    embedded = dev_server().url("tiny")
+    with connect(embedded) as conn:
+        for body in ("x", "y"):
+            conn.execute("INSERT INTO notes (id, body, mood) VALUES (gen_random_uuid(), %s, 'calm')", (body,))
+        conn.commit()
     done = _strata(None, "reset", "--app", "tiny")
     assert done.returncode == 0, done.stderr
-    assert "tiny: reset to 0001" in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "tiny: wiping 2 row(s) in 2 table(s) (rows: notes 2)",
+        "tiny: reset to 0001",
+    ]
+    assert _notes(embedded) == 0

@@ -90,4 +90,9 @@ def vector_indexes(ctx: Context) -> Outcome:
                 )
     if problems:
         return Outcome.failed(problems[0], problems + evidence)
+    unindexed = [line for line in evidence if "has no ANN index" in line]
+    if unindexed:
+        return Outcome.warned(
+            unindexed[0] + ("" if len(unindexed) == 1 else f" (+{len(unindexed) - 1} more)"), evidence
+        )
     return Outcome.passed(f"{sum('Index Scan' in e for e in evidence)} ANN index(es) planned as index scans", evidence)

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 class Status(StrEnum):
     PASS = "pass"  # noqa: S105 - a status, not a password
+    WARN = "warn"  # passed, with a finding worth acting on; does not fail the run
     FAIL = "fail"
     SKIP = "skip"
 
@@ -19,6 +20,10 @@ class Outcome:
     @classmethod
     def passed(cls, summary: str, details: list[str] | None = None) -> "Outcome":
         return cls(Status.PASS, summary, details or [])
+
+    @classmethod
+    def warned(cls, summary: str, details: list[str] | None = None) -> "Outcome":
+        return cls(Status.WARN, summary, details or [])
 
     @classmethod
     def failed(cls, summary: str, details: list[str] | None = None) -> "Outcome":

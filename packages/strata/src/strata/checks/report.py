@@ -14,7 +14,7 @@ from strata.checks.outcome import AppReport, Status
 from strata.checks.runner import NAMES
 
 SCHEMA_VERSION = 1
-MARKS = {Status.PASS: "[green]✓[/]", Status.FAIL: "[red]✗[/]", Status.SKIP: "[yellow]-[/]"}
+MARKS = {Status.PASS: "[green]✓[/]", Status.WARN: "[yellow]![/]", Status.FAIL: "[red]✗[/]", Status.SKIP: "[yellow]-[/]"}
 
 
 def as_json(reports: list[AppReport], duration_ms: float) -> str:
@@ -46,17 +46,33 @@ def as_json(reports: list[AppReport], duration_ms: float) -> str:
 
 
 def print_table(console: Console, reports: list[AppReport], duration_ms: float) -> None:
-    table = Table(title=f"strata check ({duration_ms / 1000:.1f} s)")
-    table.add_column("check")
-    for report in reports:
-        table.add_column(report.app, justify="center")
-    for position, name in enumerate(NAMES):
-        table.add_row(name, *[MARKS[report.results[position].outcome.status] for report in reports])
-    console.print(table)
+    """A table of checks by apps when it fits the console; otherwise one line a check under each app, never cut."""
+    title = f"strata check ({duration_ms / 1000:.1f} s)"
+    if _table_width(reports) <= console.width:
+        table = Table(title=title)
+        table.add_column("check", no_wrap=True)
+        for report in reports:
+            table.add_column(report.app, justify="center", no_wrap=True)
+        for position, name in enumerate(NAMES):
+            table.add_row(name, *[MARKS[report.results[position].outcome.status] for report in reports])
+        console.print(table)
+    else:
+        console.print(title, highlight=False)
+        for report in reports:
+            console.print(f"[bold]{report.app}[/]", highlight=False)
+            for result in report.results:
+                console.print(f"  {MARKS[result.outcome.status]} {result.name}", highlight=False)
     for report in reports:
         for result in report.results:
             if result.outcome.status != Status.PASS:
                 colour = "red" if result.outcome.status == Status.FAIL else "yellow"
-                console.print(f"[{colour}]{report.app} {result.name}:[/] {result.outcome.summary}", highlight=False)
+                line = f"[{colour}]{report.app} {result.name}:[/] {result.outcome.summary}"
+                console.print(line, highlight=False, soft_wrap=True)
                 for detail in result.outcome.details[1:] if result.outcome.status == Status.FAIL else []:
-                    console.print(f"    {detail}", highlight=False)
+                    console.print(f"    {detail}", highlight=False, soft_wrap=True)
+
+
+def _table_width(reports: list[AppReport]) -> int:
+    """Columns the table needs: each cell padded by one space either side, and a border between cells."""
+    cells = [max(len(name) for name in NAMES), *(len(report.app) for report in reports)]
+    return sum(cells) + 3 * len(cells) + 1

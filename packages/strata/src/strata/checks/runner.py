@@ -59,7 +59,7 @@ def check_app(app: App, url: URL, progress: Callable[[str], None] = lambda _name
         missing = [need for need in needs if need not in passed]
         outcome = Outcome.skipped(f"needs {', '.join(missing)}") if missing else _run_one(check, ctx)
         report.results.append(CheckResult(name, outcome, (time.perf_counter() - started) * 1000))
-        if outcome.status == Status.PASS:
+        if outcome.status in (Status.PASS, Status.WARN):
             passed.add(name)
     return report
 

@@ -19,6 +19,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: no `<bool>` after every flag, no brackets in help text read as markup, and it wraps cleanly at
+    # 80 columns and in CI logs.
+    rich_markup_mode=None,
 )
 console = Console()
 errors = Console(stderr=True)

@@ -27,8 +27,8 @@ COMMANDS: dict[str, LazyCommand] = {
         "Start the embedded server (and its local replicas), create each app's database and migrate it to head.",
     ),
     "status": LazyCommand(
-        "strata.cli.server",
-        "Show the embedded server, where each app's database is, and each replica with its replay lag.",
+        "strata.cli.status",
+        "Show the embedded server, each app's current revision, head and pending count, and each replica's lag.",
     ),
     "down": LazyCommand(
         "strata.cli.server", "Stop the embedded server and its local replicas; their data stays in .strata/."

@@ -1,18 +1,15 @@
 """Commands that manage the embedded server and bring apps to head."""
 
-import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from sqlalchemy.engine import URL
 
 from strata import apps
 from strata.catalog import contents
-from strata.cli import console
+from strata.cli import console, errors
 from strata.cli import replicas as replica_view
 from strata.connection.resolve import migration_url
-from strata.connection.settings import configured_url
 from strata.connection.urls import mask, with_driver
 from strata.errors import StrataError
 from strata.migrations import alembic_api
@@ -28,7 +25,7 @@ LockTimeout = Annotated[
         "--lock-timeout",
         min=0.001,
         max=2147483,
-        help="Seconds to wait for another process's migration [default: 60, or STRATA_MIGRATION_LOCK_WAIT].",
+        help="Seconds to wait for another process's migration (default: STRATA_MIGRATION_LOCK_WAIT, or 60).",
         show_default=False,
     ),
 ]
@@ -47,27 +44,48 @@ Replicas = Annotated[
 
 
 def up(app_name: AppOption = None, lock_timeout: LockTimeout = None, replicas: Replicas = None) -> None:
-    """Start the embedded server (and its local replicas), create each app's database and migrate it to head."""
+    """Start the embedded server (and its local replicas), create each app's database and migrate it to head.
+
+    An app that cannot be migrated is reported in one line and the others are still migrated; the exit code
+    is then 1.
+    """
     selected = apps.select(app_name)
     urls = {app.name: migration_url(app, driver="psycopg") for app in selected}
     _refuse_shared_databases(urls)
-    table = Table(title="strata up")
-    for column in ("app", "database", "revision", "tables", "extensions"):
-        table.add_column(column, overflow="fold")
+    failed: list[str] = []
     for app in selected:
         url = urls[app.name]
-        with console.status(f"migrating {app.name} to head…"):
-            alembic_api.upgrade(app, url, lock_wait=lock_timeout)
-        found = contents.summary(url)
-        head = ",".join(alembic_api.heads(app))
-        revision = f"{found.revision} (head)" if found.revision == head else f"{found.revision} → {head}"
-        shown = mask(with_driver(url, app.driver))  # the URL the app itself uses
-        table.add_row(app.name, shown, revision, str(len(found.tables)), ", ".join(found.extensions))
-    console.print(table)
+        try:
+            with console.status(f"migrating {app.name} to head…"):
+                alembic_api.upgrade(app, url, lock_wait=lock_timeout)
+        except StrataError as error:
+            errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            failed.append(app.name)
+            continue
+        _print_migrated(app, url)
     standbys = replica_view.bring_up(dev_server(), replicas)
     if standbys:
         console.print(replica_view.local_table(standbys, [app.name for app in selected]))
     console.print(f"Connect with [bold]strata psql APP[/], e.g. [bold]strata psql {selected[0].name}[/]")
+    if failed:
+        if len(selected) > 1:
+            errors.print(f"not migrated: {', '.join(failed)}; the other apps are at head", highlight=False)
+        raise typer.Exit(1)
+
+
+def _print_migrated(app: apps.App, url: URL) -> None:
+    """Two lines an app: where it is in its history, then the URL it uses, whole on a line of its own."""
+    found = contents.summary(url)
+    head = ",".join(alembic_api.heads(app))
+    revision = f"{found.revision} (head)" if found.revision == head else f"{found.revision or 'base'} → {head}"
+    extensions = ", ".join(found.extensions) or "none"
+    console.print(
+        f"[bold]{app.name}[/]: {revision}, {len(found.tables)} tables, extensions: {extensions}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    shown = mask(with_driver(url, app.driver))  # the URL the app itself uses
+    console.print(f"  database: {shown}", highlight=False, soft_wrap=True)
 
 
 def _refuse_shared_databases(urls: dict[str, URL]) -> None:
@@ -81,44 +99,6 @@ def _refuse_shared_databases(urls: dict[str, URL]) -> None:
                 f"give each its own with {name.upper()}_DATABASE_URL"
             )
         seen[key] = name
-
-
-def status(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-) -> None:
-    """Show the embedded server, where each app's database is, and each replica with its replay lag."""
-    server = dev_server()
-    facts = server.describe()
-    replica_rows = replica_view.rows(server)
-    if as_json:
-        found = {
-            "server": facts,
-            "apps": [_app_status(app) for app in apps.discover().values()],
-            "replicas": replica_view.as_json(replica_rows),
-        }
-        print(json.dumps(found, indent=2))
-        return
-    table = Table("server", "", title="strata status", show_header=False)
-    for key, value in facts.items():
-        table.add_row(key, value)
-    console.print(table)
-    listing = Table("app", "database", "head")
-    for entry in map(_app_status, apps.discover().values()):
-        source = "" if entry["source"] == "embedded" else f" (from {entry['source']})"
-        listing.add_row(entry["app"], entry["database"] + source, entry["head"])
-    console.print(listing)
-    if replica_rows:
-        console.print(replica_view.status_table(replica_rows))
-
-
-def _app_status(app: apps.App) -> dict[str, str]:
-    configured = configured_url(app)
-    return {
-        "app": app.name,
-        "database": mask(configured[0]) if configured else f"embedded: {app.name}",
-        "source": configured[1] if configured else "embedded",
-        "head": ",".join(alembic_api.heads(app)),
-    }
 
 
 def down() -> None:
@@ -135,5 +115,4 @@ def down() -> None:
 
 def register(cli: typer.Typer) -> None:
     cli.command()(up)
-    cli.command()(status)
     cli.command()(down)

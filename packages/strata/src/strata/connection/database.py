@@ -20,26 +20,30 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from strata.connection.factory import Purpose, async_engine
-from strata.connection.urls import Driver
+from strata.connection.urls import Driver, parse
+from strata.errors import StrataError
 
 
 class Database:
     """An app's async engine and session factory, built lazily from a URL source.
 
-    `url` is a callable so that resolving it (which may start the embedded
-    server) happens on first use. `dispose()` is safe to call at any time, and
-    the engine is rebuilt on the next use.
+    `url` is usually a callable, so that resolving it (which may start the
+    embedded server) happens on first use. A URL given directly, as
+    `create_async_engine` takes one, is accepted too and checked at once: a typo
+    fails where the `Database` is made, in one line, not at the first query.
+    Either way no engine exists until first use. `dispose()` is safe to call at
+    any time, and the engine is rebuilt on the next use.
     """
 
     def __init__(
         self,
-        url: Callable[[], str | URL],
+        url: str | URL | Callable[[], str | URL],
         *,
         read_urls: Callable[[], Sequence[str | URL]] | None = None,
         driver: Driver | None = None,
         **engine_options: Any,
     ):
-        self._url = url
+        self._url = _url_source(url)
         self._read_urls = read_urls
         self._driver = driver
         self._options = engine_options
@@ -111,3 +115,18 @@ class Database:
         read_engines, self._read_engines, self._read_sessionmakers = self._read_engines or [], None, None
         for disposable in [*read_engines, *([engine] if engine else [])]:
             await disposable.dispose()
+
+
+def _url_source(url: object) -> Callable[[], str | URL]:
+    """The URL as a callable: a given URL is checked now, a callable is resolved on first use."""
+    if isinstance(url, URL):
+        return lambda: url
+    if isinstance(url, str):
+        parse(url, driver="psycopg", source="Database(url)")  # one line naming the problem, raised here
+        return lambda: url
+    if callable(url):
+        return url
+    raise StrataError(
+        f"Database() takes a database URL (a str or sqlalchemy URL) or a callable returning one, "
+        f"not {type(url).__name__}; e.g. Database(lambda: settings.database_url)"
+    )

@@ -39,14 +39,29 @@ _NEXT_REPLICA = re.compile(r",(?=\s*[a-zA-Z][\w+.-]*://)")
 _DURATION = r"^\d+(us|ms|s|min|h|d)?$"
 # PostgreSQL keeps timeouts in milliseconds as a 32-bit integer: about 24.8 days.
 _MAX_MILLISECONDS = 2**31 - 1
-_MILLISECONDS_PER_UNIT = {"us": 0.001, "ms": 1, "": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+# A bare number counts seconds, as STRATA_MIGRATION_LOCK_WAIT does (PostgreSQL itself would read milliseconds).
+_MILLISECONDS_PER_UNIT = {"us": 0.001, "ms": 1, "": 1000, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
 _TOO_LONG = "at most 24 days (PostgreSQL's limit is 2147483647ms); use a duration such as 5s or 10min"
 
 
-def _within_postgres_limit(value: str) -> str:
+def _split(value: str) -> tuple[int, str]:
     number = value.rstrip("abcdefghijklmnopqrstuvwxyz")
-    if int(number) * _MILLISECONDS_PER_UNIT[value[len(number) :]] > _MAX_MILLISECONDS:
+    return int(number), value[len(number) :]
+
+
+def _within_postgres_limit(value: str) -> str:
+    """The duration as PostgreSQL should read it: a bare number gets its unit, seconds, written out."""
+    number, unit = _split(value)
+    if number * _MILLISECONDS_PER_UNIT[unit] > _MAX_MILLISECONDS:
         raise ValueError(_TOO_LONG)
+    return value if unit else f"{number}s"
+
+
+def _seconds(value: object) -> object:
+    """`500ms`, `5s` or `2min` as seconds; anything else is left to the number check."""
+    if isinstance(value, str) and re.fullmatch(_DURATION, value.strip()):
+        number, unit = _split(value.strip())
+        return number * _MILLISECONDS_PER_UNIT[unit] / 1000
     return value
 
 
@@ -59,18 +74,19 @@ class StrataSettings(BaseSettings):
         gt=0,
         le=_MAX_MILLISECONDS // 1000,
         allow_inf_nan=False,
-        description="Seconds a migration waits for another one on the same database.",
+        description="Seconds (or a duration: 500ms, 2min) a migration waits for another one on the same database.",
     )
     lock_timeout: str = Field(
         default="5s",
         pattern=_DURATION,
-        description="lock_timeout inside migrations: fail fast instead of queueing behind traffic.",
+        description="lock_timeout inside migrations (a bare number counts seconds): fail fast, do not queue.",
     )
     statement_timeout: str = Field(
-        default="10min", pattern=_DURATION, description="statement_timeout inside migrations."
+        default="10min", pattern=_DURATION, description="statement_timeout inside migrations (bare number: seconds)."
     )
 
     _durations_fit = field_validator("lock_timeout", "statement_timeout")(_within_postgres_limit)
+    _wait_in_seconds = field_validator("migration_lock_wait", mode="before")(_seconds)
 
 
 def strata_settings() -> StrataSettings:

@@ -1,6 +1,7 @@
 """Build each app's page from a scratch database migrated to head, and compare with what is committed."""
 
 import difflib
+import os
 from pathlib import Path
 
 from strata.apps import App
@@ -8,6 +9,7 @@ from strata.catalog.schema import Schema, read
 from strata.connection.connect import connect
 from strata.docs import render
 from strata.migrations import alembic_api
+from strata.server.paths import shown
 from strata.server.scratch import scratch_database
 
 
@@ -32,8 +34,9 @@ def stale(directory: Path, files: dict[str, str]) -> list[str]:
     for name, content in sorted(files.items()):
         path = directory / name
         current = path.read_text() if path.is_file() else ""
+        label = name if os.path.isabs(shown(path)) else shown(path)  # git-style headers: a/docs/schema/x.md
         if current != content:
             diffs += difflib.unified_diff(
-                current.splitlines(keepends=True), content.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+                current.splitlines(keepends=True), content.splitlines(keepends=True), f"a/{label}", f"b/{label}"
             )
     return diffs

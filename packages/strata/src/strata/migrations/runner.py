@@ -21,6 +21,7 @@ from logging.config import fileConfig
 from typing import TYPE_CHECKING, Any
 
 from alembic import context
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, MetaData, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -34,6 +35,7 @@ from strata.connection.urls import mask, mask_text
 from strata.errors import StrataError
 from strata.migrations import autogen
 from strata.migrations.lock import migration_lock
+from strata.migrations.revisions import history_problem
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -107,6 +109,9 @@ def _run_on(connection: Connection, app: App, metadata: MetaData, url: URL | Non
             context.run_migrations()
         except DBAPIError as error:
             raise _failed_revision(error) from error
+        except CommandError as error:
+            recorded = list(context.get_context().get_current_heads())
+            raise history_problem(app, context.script, recorded, error) from None
 
 
 def _failed_revision(error: DBAPIError) -> StrataError:

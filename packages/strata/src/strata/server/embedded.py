@@ -148,6 +148,7 @@ class EmbeddedServer:
         }
 
     def _ensure_home(self) -> None:
+        folders.usable_home(self.home)
         try:
             if not os.path.lexists(self.home.parent):
                 self.home.parent.mkdir(mode=0o700, parents=True)

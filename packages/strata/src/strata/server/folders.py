@@ -40,6 +40,27 @@ def _open_no_follow(path: Path, flags: int, mode: int = 0o600) -> Iterator[int]:
         os.close(fd)
 
 
+def usable_home(path: Path) -> None:
+    """Refuse a home strata cannot use before anything is written or changed in it.
+
+    A read-only folder (say mode 555) is the user's statement that nothing goes
+    there; even root, whom the mode does not stop, leaves it alone.
+    """
+    if os.path.islink(path) or not os.path.lexists(path):
+        return  # private_dir refuses a link; a missing home is created
+    if not os.path.isdir(path):
+        raise StrataError(
+            f"the strata home {path} is not a directory; nothing was written. "
+            "Remove it, or set STRATA_HOME to a directory (it is created if missing)"
+        )
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if not mode & stat.S_IWUSR or not os.access(path, os.W_OK | os.X_OK):
+        raise StrataError(
+            f"the strata home {path} is read-only (mode {mode:o}); nothing was written. "
+            "Make it writable (chmod u+w), or set STRATA_HOME to a writable directory"
+        )
+
+
 def private_dir(path: Path, *, uid: int | None = None, gid: int | None = None) -> Path:
     """`path` as a 0700 folder owned by `uid` (default: this process), created if missing.
 

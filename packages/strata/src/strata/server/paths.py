@@ -37,3 +37,9 @@ def strata_home() -> Path:
     if configured:
         return Path(os.path.abspath(Path(configured).expanduser()))
     return workspace_root() / ".strata"
+
+
+def shown(path: Path) -> str:
+    """`path` relative to the current directory when it lies below it, so messages and diff headers stay short."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else relative

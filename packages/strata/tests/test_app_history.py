@@ -1,0 +1,161 @@
+"""What `strata up`, `reset` and `status` say about each app's history, run as real processes.
+
+Two copies of tinyapp ("tiny" and "tiny2") stand in for a workspace's apps, each
+with a database of its own on the test server.
+"""
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import URL
+from strata.catalog.contents import revision, row_count
+from strata.connection.connect import connect
+from strata.connection.urls import libpq
+from strata.server.admin import drop_database, ensure_database
+from strata.testing.server import subprocess_env, unique_name
+from tiny_support import TINY
+
+# The strata CLI with exactly two apps installed: tinyapp, and the same migrations as "tiny2".
+TWO_APPS = f"""
+import sys
+from dataclasses import replace
+sys.path.insert(0, {str(TINY)!r})
+from strata import apps
+from tiny_models import APP
+apps.discover = lambda: {{"tiny": APP, "tiny2": replace(APP, name="tiny2")}}
+sys.argv = ["strata", *sys.argv[1:]]
+from strata.cli import main
+main()
+"""
+UNKNOWN = "deadbeef0000"
+
+
+@pytest.fixture
+def databases(strata_server: URL) -> Iterator[dict[str, URL]]:
+    """An empty database for each of the two apps, dropped afterwards."""
+    urls = {name: strata_server.set(database=unique_name(name, "h")) for name in ("tiny", "tiny2")}
+    for url in urls.values():
+        ensure_database(url)
+    yield urls
+    for url in urls.values():
+        drop_database(url)
+
+
+def _strata(databases: dict[str, URL], *args: str) -> subprocess.CompletedProcess[str]:
+    env = subprocess_env(
+        TINY_DATABASE_URL=libpq(databases["tiny"]), TINY2_DATABASE_URL=libpq(databases["tiny2"]), COLUMNS="80"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", TWO_APPS, *args],
+        cwd=TINY.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _record(url: URL, recorded: str) -> None:
+    """Stamp `url` with `recorded`, as a database whose revision file was deleted would be."""
+    with connect(url) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS alembic_version (version_num varchar(32) PRIMARY KEY)")
+        conn.execute("DELETE FROM alembic_version")
+        conn.execute("INSERT INTO alembic_version VALUES (%s)", (recorded,))
+        conn.commit()
+
+
+def _revision(url: URL) -> str | None:
+    with connect(url) as conn:
+        return revision(conn)
+
+
+def _unknown_line(app: str) -> str:
+    return (
+        f"error: {app}: the database records revision {UNKNOWN}, which no file in tinyapp/migrations/versions "
+        "defines; restore that revision file, or record the revision the schema is really at: "
+        "alembic -c tinyapp/alembic.ini stamp --purge <revision>"
+    )
+
+
+def test_up_names_an_unknown_revision_in_one_line_and_still_migrates_the_other_apps(
+    databases: dict[str, URL],
+) -> None:
+    _record(databases["tiny"], UNKNOWN)
+    done = _strata(databases, "up")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        _unknown_line("tiny"),
+        "not migrated: tiny; the other apps are at head",
+    ]
+    assert _revision(databases["tiny2"]) == "0001"
+    assert _revision(databases["tiny"]) == UNKNOWN
+
+
+def test_up_prints_each_url_whole_on_a_line_of_its_own_at_80_columns(databases: dict[str, URL]) -> None:
+    done = _strata(databases, "up")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for name in ("tiny", "tiny2"):
+        url = databases[name]
+        assert f"  database: postgresql+psycopg://postgres@/{url.database}?host={url.query['host']}" in lines
+        assert any(line.startswith(f"{name}: 0001 (head), 2 tables, extensions: vector 0.8") for line in lines)
+
+
+def test_reset_names_an_unknown_revision_says_what_it_wipes_and_resets_the_other_apps(
+    databases: dict[str, URL],
+) -> None:
+    assert _strata(databases, "up").returncode == 0
+    with connect(databases["tiny2"]) as conn:
+        conn.execute("INSERT INTO notes (id, body, mood) VALUES (uuidv7(), 'one', 'calm'), (uuidv7(), 'two', 'busy')")
+        conn.commit()
+    _record(databases["tiny"], UNKNOWN)
+    done = _strata(databases, "reset", "--yes")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert _unknown_line("tiny") in lines
+    assert "tiny2: wiping 2 row(s) in 2 table(s) (rows: notes 2)" in lines
+    assert lines[-2:] == ["tiny2: reset to 0001", "not reset: tiny; the other apps were reset"]
+    with connect(databases["tiny2"]) as conn:
+        assert row_count(conn, "notes") == 0
+
+
+def test_alembic_past_base_exits_1_in_one_line_like_strata(databases: dict[str, URL]) -> None:
+    assert _strata(databases, "up").returncode == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", "downgrade", "-5"],
+        cwd=TINY,
+        env=subprocess_env(TINY_DATABASE_URL=libpq(databases["tiny"])),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: tiny: Relative revision -5 didn't produce 5 migrations; the database stays at 0001 "
+        "(`alembic history` lists the revisions)"
+    )
+    assert _revision(databases["tiny"]) == "0001"
+
+
+def test_status_shows_current_head_pending_and_flags_an_unknown_revision(databases: dict[str, URL]) -> None:
+    _record(databases["tiny"], UNKNOWN)
+    at_base = _strata(databases, "status")
+    assert at_base.returncode == 0, at_base.stderr
+    lines = at_base.stdout.splitlines()
+    assert "tiny: records unknown revision deadbeef0000 (no revision file defines it); head 0001" in lines
+    assert "tiny2: base → 0001, 1 pending" in lines
+    report = {entry["app"]: entry for entry in json.loads(_strata(databases, "status", "--json").stdout)["apps"]}
+    assert {name: (e["current"], e["head"], e["pending"], e["unknown"]) for name, e in report.items()} == {
+        "tiny": (UNKNOWN, "0001", 0, [UNKNOWN]),
+        "tiny2": (None, "0001", 1, []),
+    }
+    assert _strata(databases, "up", "--app", "tiny2").returncode == 0
+    report = {entry["app"]: entry for entry in json.loads(_strata(databases, "status", "--json").stdout)["apps"]}
+    assert (report["tiny2"]["current"], report["tiny2"]["state"], report["tiny2"]["pending"]) == ("0001", "at head", 0)

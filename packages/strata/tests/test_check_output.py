@@ -1,0 +1,70 @@
+"""`strata check`'s table shows warnings, and stays whole at 80 columns and in CI logs."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+from rich.console import Console
+from sqlalchemy.engine import URL
+from strata.checks import NAMES, AppReport, CheckResult, Outcome
+from strata.checks.report import print_table
+from strata.connection.urls import libpq
+from strata.testing.server import subprocess_env
+
+APP = "course_supporter"  # no ANN index on concepts.embedding yet
+
+
+def test_a_warning_shows_as_a_warning_in_the_table_not_as_a_pass(strata_empty_url: URL) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "strata",
+            "check",
+            "--app",
+            "course_supporter",
+            "--database-url",
+            libpq(strata_empty_url),
+        ],
+        env=subprocess_env(COLUMNS="80"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in done.stdout.splitlines()
+        if line.count("│") == 3
+    }
+    assert rows["vector-indexes"] == "!"
+    assert [name for name, mark in rows.items() if mark != "✓"] == ["vector-indexes"]
+    assert (
+        f"{APP} vector-indexes: concepts.embedding (vector(1536)) has no ANN index: kNN queries scan every row"
+        in done.stdout.splitlines()
+    )
+
+
+def _report(app: str) -> AppReport:
+    report = AppReport(app, "postgresql://…")
+    report.results = [CheckResult(name, Outcome.passed("fine"), 1.0) for name in NAMES]
+    return report
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_no_app_name_is_cut_at_80_columns_or_narrower(width: int) -> None:
+    out = io.StringIO()
+    names = ["course_supporter", "study_assistant", "codestory", "narraforge"]
+    print_table(Console(file=out, width=width), [_report(name) for name in names], 1000)
+    text = out.getvalue()
+    assert "…" not in text
+    assert all(name in text for name in names)
+    assert all(len(line) <= width for line in text.splitlines())
+
+
+def test_a_wide_console_keeps_the_table() -> None:
+    out = io.StringIO()
+    print_table(Console(file=out, width=120), [_report(name) for name in ("course_supporter", "narraforge")], 1000)
+    assert any(line.count("│") == 4 and "vector-indexes" in line for line in out.getvalue().splitlines())

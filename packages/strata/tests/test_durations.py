@@ -1,0 +1,31 @@
+"""Migration timeouts: a bare number counts seconds everywhere, and explicit units are accepted."""
+
+import subprocess
+import sys
+
+import pytest
+from strata.connection.settings import strata_settings
+from strata.testing.server import subprocess_env
+from tiny_support import TINY
+
+
+@pytest.mark.parametrize(("given", "emitted"), [("5", "5s"), ("500ms", "500ms")])
+def test_the_timeouts_alembic_runs_with(given: str, emitted: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head", "--sql"],
+        cwd=TINY,
+        env=subprocess_env(STRATA_LOCK_TIMEOUT=given, STRATA_STATEMENT_TIMEOUT=given),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"SET lock_timeout = '{emitted}';" in done.stdout
+    assert f"SET statement_timeout = '{emitted}';" in done.stdout
+
+
+@pytest.mark.parametrize(("given", "seconds"), [("5", 5.0), ("500ms", 0.5), ("2min", 120.0), ("1.5", 1.5)])
+def test_the_lock_wait_takes_the_same_units(monkeypatch: pytest.MonkeyPatch, given: str, seconds: float) -> None:
+    monkeypatch.setenv("STRATA_MIGRATION_LOCK_WAIT", given)
+    assert strata_settings().migration_lock_wait == seconds
