@@ -56,6 +56,6 @@ def test_every_registered_command_is_listed() -> None:
 def test_the_group_help_lists_every_command_with_its_summary() -> None:
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
+    listing = " ".join(result.output.split())  # the help wraps at the terminal's width
     for name, command in COMMANDS.items():
-        assert f"│ {name} " in result.output
-        assert " ".join(command.summary.split()[:4]) in result.output  # rich wraps the rest
+        assert f" {name} {command.summary}" in listing

@@ -81,7 +81,7 @@ class LazyGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         self._listing = False
         for name, command in COMMANDS.items():
-            self.commands.setdefault(name, _Summary(name=name, help=command.summary))
+            self.commands.setdefault(name, _Summary(name=name, help=command.summary, short_help=command.summary))
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = self.commands.get(cmd_name)
