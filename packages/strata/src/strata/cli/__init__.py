@@ -25,7 +25,7 @@ errors = Console(stderr=True)
 def _register() -> None:
     if app.registered_commands:
         return
-    from strata.cli import access, bench, check, docs, lint, new_app, reset, seed, server
+    from strata.cli import access, bench, check, docs, doctor, lint, new_app, reset, seed, server
 
     server.register(app)
     access.register(app)
@@ -36,6 +36,7 @@ def _register() -> None:
     bench.register(app)
     seed.register(app)
     new_app.register(app)
+    doctor.register(app)
 
 
 def main() -> None:
