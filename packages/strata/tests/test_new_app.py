@@ -89,6 +89,7 @@ def test_new_app_with_vectors_passes_check_lint_and_its_own_tests(tmp_path: Path
     assert "demo" in (repo / "pyproject.toml").read_text()
     assert (repo / "docs" / "schema" / "demo.md").is_file()
     assert "make migrate" in _run(repo / "apps" / "demo", "make")  # a bare make prints the app's targets
+    assert "demo" in _run(repo, strata, "up", "--app", "demo")
     report = json.loads(_run(repo, strata, "check", "--app", "demo", "--json"))
     assert report["ok"] is True, report
     _run(repo, strata, "docs", "--check")
