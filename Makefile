@@ -5,7 +5,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 PYTHON ?= python3
 
 .DEFAULT_GOAL := help
-.PHONY: help install up test check docs bench bench-quick lint format down mutate
+.PHONY: help uv-hint install up test test-slow check docs bench bench-quick lint format down mutate
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -22,9 +22,20 @@ install: $(UV)  ## Create .venv with every package and tool, exactly as uv.lock 
 
 up: install  ## Start the embedded PostgreSQL and migrate every app to head
 	$(UV) run strata up
+	@$(MAKE) --no-print-directory uv-hint
+
+# The README's commands start with `uv run`; when uv lives only in .tools/, say how to reach it.
+uv-hint:
+	@command -v uv >/dev/null 2>&1 || printf '%s\n' \
+	  'uv is not on your PATH; for the README'"'"'s `uv run ...` commands, run:' \
+	  '  export PATH="$(CURDIR)/.tools/bin:$$PATH"' \
+	  'or call the installed commands directly: .venv/bin/strata --help'
 
 test: install  ## Run the whole test suite on a throw-away embedded PostgreSQL
 	$(UV) run pytest -n 2
+
+test-slow: install  ## The slow tests: `strata new-app` in a copy of the repository, then its check and tests (about 3 minutes)
+	$(UV) run pytest -m slow -n 0
 
 check: install  ## Prove every app (strata check), lint its migrations, and check the schema docs are current
 	$(UV) run strata check

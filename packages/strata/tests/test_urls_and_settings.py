@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
+from strata import App
 from strata.connection.settings import configured_url
 from strata.connection.urls import mask, parse
 from strata.errors import StrataError
@@ -63,12 +64,12 @@ def test_database_url_is_the_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (found[0].host, found[1]) == ("generic", "DATABASE_URL")
 
 
-def test_a_dotenv_file_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_dotenv_file_is_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_copy: App) -> None:
     monkeypatch.delenv("TINY_DATABASE_URL", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".env").write_text("TINY_DATABASE_URL=postgresql://u@from-dotenv/db\n")
-    found = configured_url(APP)
+    (tiny_copy.root / ".env").write_text("TINY_DATABASE_URL=postgresql://u@from-dotenv/db\n")
+    found = configured_url(tiny_copy)
     assert found is not None
     assert found[0].host == "from-dotenv"
 

@@ -4,10 +4,16 @@ The embedded server needs no password: it lets in its owner's OS user by peer
 authentication. A configured URL's password never goes on a command line
 (`ps` shows every process's arguments to every user): psql gets it through
 `PGPASSWORD`, and `strata url` prints the URL without it.
+
+`strata psql APP ARGS...` passes every argument after the app to psql. Without
+a terminal on stdin (a pipe, a script, CI), `ON_ERROR_STOP` is on, so a failing
+statement stops psql and fails the command with psql's exit code instead of
+being skipped with exit 0.
 """
 
 import json
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -23,14 +29,22 @@ from strata.server.process import binary
 AppArgument = Annotated[str, typer.Argument(metavar="APP", help="The app whose database to open.")]
 
 
-def psql(app_name: AppArgument) -> None:
-    """Open the bundled psql on an app's database (the password, if any, goes through PGPASSWORD)."""
+PSQL_PASSTHROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+def psql(ctx: typer.Context, app_name: AppArgument) -> None:
+    """Open the bundled psql on an app's database; arguments after APP go to psql (-c '\\dt', -f file, ...).
+
+    The password, if any, goes through PGPASSWORD. Without a terminal, ON_ERROR_STOP=1:
+    a failing statement fails the command with psql's exit code.
+    """
     (app,) = apps.select(app_name)
     url = resolve_url(app, driver="psycopg")
     environment = dict(os.environ)
     if url.password is not None:
         environment["PGPASSWORD"] = str(url.password)
-    command = ["psql", libpq(for_driver(without_password(url)))]
+    stop_on_error = [] if sys.stdin.isatty() else ["--set", "ON_ERROR_STOP=1"]
+    command = ["psql", "--dbname", libpq(for_driver(without_password(url))), *stop_on_error, *ctx.args]
     os.execve(binary("psql"), command, environment)  # noqa: S606 - replace this process with psql
 
 
@@ -58,5 +72,5 @@ def url(
 
 
 def register(cli: typer.Typer) -> None:
-    cli.command()(psql)
+    cli.command(context_settings=PSQL_PASSTHROUGH)(psql)
     cli.command()(url)

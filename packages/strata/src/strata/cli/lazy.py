@@ -67,6 +67,14 @@ COMMANDS: dict[str, LazyCommand] = {
         "strata.cli.seed",
         "Fill each app's migrated database with realistic rows (FK order, clustered embeddings, binary COPY).",
     ),
+    "new-app": LazyCommand(
+        "strata.cli.new_app",
+        "Create apps/NAME like the other apps: models, migrations, first revision, tests, docs; registered and locked.",
+    ),
+    "doctor": LazyCommand(
+        "strata.cli.doctor",
+        "Check the embedded server's files (control file, WAL, start) and each app's database (pg_amcheck, every block).",
+    ),
 }
 
 

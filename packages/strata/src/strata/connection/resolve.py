@@ -22,7 +22,7 @@ POOLER_MODES = ("transaction", "none")
 def pooler_mode(app: App) -> str | None:
     """`<APP>_DATABASE_POOLER`, then `DATABASE_POOLER`, checked."""
     for prefix in (app.env_prefix, ""):
-        mode = database_variables(prefix).database_pooler
+        mode = database_variables(prefix, app).database_pooler
         if mode:
             if mode not in POOLER_MODES:
                 raise StrataError(
@@ -41,7 +41,7 @@ def apply_pooler_setting(app: App, url: URL) -> URL:
 def direct_url(app: App) -> URL | None:
     """`<APP>_DIRECT_DATABASE_URL`, then `DIRECT_DATABASE_URL`, if set."""
     for prefix in (app.env_prefix, ""):
-        raw = database_variables(prefix).direct_database_url
+        raw = database_variables(prefix, app).direct_database_url
         if raw:
             source = f"{prefix}DIRECT_DATABASE_URL"
             url = parse(raw, driver=app.driver, source=source)

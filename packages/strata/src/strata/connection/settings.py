@@ -7,7 +7,7 @@ as pydantic-settings reads it. Nothing is hard-coded and nothing lives in
 """
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL
 from strata.apps import App
 from strata.connection.urls import Driver, mask_text, parse, with_driver
 from strata.errors import StrataError
+from strata.workspace import env_files
 
 
 class DatabaseVariables(BaseSettings):
@@ -28,9 +29,9 @@ class DatabaseVariables(BaseSettings):
     database_pooler: str | None = None
 
 
-def database_variables(prefix: str) -> DatabaseVariables:
-    """The variables for `prefix` (an app's `<APP>_`, or `""` for the shared ones)."""
-    return DatabaseVariables(_env_prefix=prefix)
+def database_variables(prefix: str, app: App | None = None) -> DatabaseVariables:
+    """The variables for `prefix` (an app's `<APP>_`, or `""` for the shared ones), with `app`'s `.env` files."""
+    return DatabaseVariables(_env_prefix=prefix, _env_file=env_files(app))
 
 
 # Replica URLs are separated by commas; a comma inside a URL (a password, libpq's host lists) stays in it.
@@ -89,10 +90,10 @@ class StrataSettings(BaseSettings):
     _wait_in_seconds = field_validator("migration_lock_wait", mode="before")(_seconds)
 
 
-def strata_settings() -> StrataSettings:
-    """Strata's settings; a bad value is a one-line error naming the variable."""
+def strata_settings(app: App | None = None) -> StrataSettings:
+    """Strata's settings (with `app`'s `.env` files); a bad value is a one-line error naming the variable."""
     try:
-        return StrataSettings()
+        return StrataSettings(_env_file=env_files(app))
     except ValidationError as error:
         first = error.errors()[0]
         name = f"STRATA_{str(first['loc'][0]).upper()}"
@@ -107,7 +108,7 @@ def strata_settings() -> StrataSettings:
 def configured_url(app: App) -> tuple[URL, str] | None:
     """The URL the environment gives `app`, with the variable it came from."""
     for prefix in (app.env_prefix, ""):
-        raw = database_variables(prefix).database_url
+        raw = database_variables(prefix, app).database_url
         if raw:
             source = f"{prefix}DATABASE_URL"
             return parse(raw, driver=app.driver, source=source), source
@@ -126,7 +127,7 @@ def resolve_url(app: App, *, driver: Driver | None = None) -> URL:
 def configured_read_urls(app: App) -> tuple[list[URL], str] | None:
     """The replica URLs the environment gives `app` (comma-separated), with the variable they came from."""
     for prefix in (app.env_prefix, ""):
-        raw = (database_variables(prefix).read_database_url or "").strip()
+        raw = (database_variables(prefix, app).read_database_url or "").strip()
         if raw:
             source = f"{prefix}READ_DATABASE_URL"
             parts = [part.strip() for part in _NEXT_REPLICA.split(raw)]
@@ -192,6 +193,11 @@ class AppSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
     strata_app: ClassVar[App]
     environment: str = "development"
+
+    def __init__(self, **values: Any) -> None:
+        """Reads the workspace's `.env` and the app directory's, wherever the process stands."""
+        values.setdefault("_env_file", env_files(self.strata_app))
+        super().__init__(**values)
 
     @property
     def database_url(self) -> str:

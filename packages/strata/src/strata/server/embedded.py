@@ -27,7 +27,7 @@ import psutil
 from sqlalchemy.engine import URL
 
 from strata.errors import StrataError
-from strata.server import folders, orphans, process
+from strata.server import folders, orphans, process, startlog
 
 PORT = 5432
 SOCKET_NAME = f".s.PGSQL.{PORT}"
@@ -131,6 +131,12 @@ class EmbeddedServer:
             return
         shutil.rmtree(self.data_dir, ignore_errors=True)
         shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+    def has_cluster(self) -> bool:
+        """Whether a cluster was made here; unlike `data_dir` as root, this never creates anything."""
+        if process.as_root() and self._existing_id() is None:
+            return False
+        return (self.data_dir / "PG_VERSION").is_file()
 
     def owners(self) -> list[str]:
         """The OS users peer authentication lets in: the owner, and as root also the server's user."""
@@ -273,7 +279,7 @@ class EmbeddedServer:
                 timeout=90,
             )
         except StrataError as error:
-            raise StrataError(f"{error}; see {self.log_file}") from None
+            raise StrataError(startlog.start_failure(str(error), self.log_file, self.home)) from None
 
     def _postmaster_pid(self) -> int | None:
         """The pid in postmaster.pid if it belongs to a live postgres process."""

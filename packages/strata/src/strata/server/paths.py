@@ -8,9 +8,17 @@ from pathlib import Path
 def workspace_root(start: Path | None = None) -> Path:
     """The nearest directory upwards that declares a uv workspace.
 
-    Falls back to the nearest `pyproject.toml`, then to `start`, so a project
-    outside a workspace still gets one `.strata/` at its own root.
+    Without `start`, the workspace of the installed apps comes first (see
+    `strata.workspace`), so the current directory does not decide it. Falls back
+    to the nearest `pyproject.toml`, then to `start`, so a project outside a
+    workspace still gets one `.strata/` at its own root.
     """
+    if start is None:
+        from strata.workspace import installed_workspace
+
+        installed = installed_workspace()
+        if installed is not None:
+            return installed
     here = (start or Path.cwd()).resolve()
     nearest_project: Path | None = None
     for directory in (here, *here.parents):
