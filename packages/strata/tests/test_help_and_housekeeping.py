@@ -9,7 +9,6 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from strata import apps
-from strata.cli import _register
 from strata.cli import app as cli
 from strata.docs.generate import stale
 from typer.testing import CliRunner
@@ -19,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.mark.parametrize("name", ["up", "reset", "check", "status", "seed"])
 def test_help_shows_no_type_after_flags_and_keeps_bracketed_text(name: str) -> None:
-    _register()
     done = CliRunner().invoke(cli, [name, "--help"], terminal_width=80)
     assert done.exit_code == 0
     assert "<bool>" not in done.output

@@ -73,7 +73,8 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "doctor": LazyCommand(
         "strata.cli.doctor",
-        "Check the embedded server's files (control file, WAL, start) and each app's database (pg_amcheck, every block).",
+        "Check the embedded server's files (control file, WAL, start) and each app's database"
+        " (pg_amcheck, every block).",
     ),
 }
 
