@@ -35,7 +35,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "psql": LazyCommand(
         "strata.cli.access",
-        "Open the bundled psql on an app's database (the password, if any, goes through PGPASSWORD).",
+        "Open the bundled psql on an app's database; arguments after APP go to psql (-c '\\dt', -f file, ...).",
     ),
     "url": LazyCommand(
         "strata.cli.access",
@@ -107,6 +107,6 @@ class LazyGroup(TyperGroup):
             self._listing = False
 
     def _load(self, module: str) -> None:
-        commands = typer.Typer()
+        commands = typer.Typer(rich_markup_mode=None)  # plain help, as the group's (see strata.cli)
         import_module(module).register(commands)
         self.commands.update(typer.main.get_group(commands).commands)
