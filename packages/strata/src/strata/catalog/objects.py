@@ -53,6 +53,7 @@ class CatalogIndex:
     options: dict[str, str]
     predicate: str | None
     definition: str  # CREATE INDEX as PostgreSQL would write it
+    valid: bool = True  # False when a failed CREATE INDEX CONCURRENTLY left it behind: kept up to date, never used
 
     @property
     def approximate(self) -> bool:
@@ -71,7 +72,8 @@ SELECT i.relname, t.relname, am.amname, x.indisunique,
              JOIN pg_opclass oc ON oc.oid = u.oid ORDER BY u.n),
        array(SELECT oc.opcdefault FROM unnest(x.indclass) WITH ORDINALITY u(oid, n)
              JOIN pg_opclass oc ON oc.oid = u.oid ORDER BY u.n),
-       coalesce(i.reloptions, '{}'), pg_get_expr(x.indpred, x.indrelid), pg_get_indexdef(x.indexrelid, 0, true)
+       coalesce(i.reloptions, '{}'), pg_get_expr(x.indpred, x.indrelid), pg_get_indexdef(x.indexrelid, 0, true),
+       x.indisvalid
   FROM pg_index x
   JOIN pg_class i ON i.oid = x.indexrelid
   JOIN pg_class t ON t.oid = x.indrelid
@@ -91,7 +93,7 @@ def indexes(conn: Conn) -> dict[str, CatalogIndex]:
     """Every index of the current schema by name, in table then index order."""
     found: dict[str, CatalogIndex] = {}
     for row in conn.execute(_INDEXES):
-        name, table, method, unique, columns, opclasses, defaults, options, predicate, definition = row
+        name, table, method, unique, columns, opclasses, defaults, options, predicate, definition, valid = row
         parsed = dict(_option(str(option)) for option in options)  # type: ignore[attr-defined]
         found[str(name)] = CatalogIndex(
             name=str(name),
@@ -104,6 +106,7 @@ def indexes(conn: Conn) -> dict[str, CatalogIndex]:
             options=parsed,
             predicate=str(predicate) if predicate else None,
             definition=str(definition),
+            valid=bool(valid),
         )
     return found
 

@@ -25,7 +25,7 @@ errors = Console(stderr=True)
 def _register() -> None:
     if app.registered_commands:
         return
-    from strata.cli import access, bench, check, docs, lint, reset, seed, server
+    from strata.cli import access, bench, check, docs, drift, lint, reset, seed, server
 
     server.register(app)
     access.register(app)
@@ -35,6 +35,7 @@ def _register() -> None:
     lint.register(app)
     bench.register(app)
     seed.register(app)
+    drift.register(app)
 
 
 def main() -> None:
