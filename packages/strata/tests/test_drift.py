@@ -32,6 +32,9 @@ SELECT 'index', x.indexrelid::regclass::text, x.xmin::text || ' ' || x.indisvali
 UNION ALL
 SELECT 'constraint', conname, xmin::text FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
 UNION ALL
+SELECT 'comment', c.relname || '.' || d.objsubid, d.xmin::text || ' ' || d.description FROM pg_description d
+  JOIN pg_class c ON c.oid = d.objoid WHERE c.relnamespace = current_schema()::regnamespace
+UNION ALL
 SELECT 'enum', enumlabel, xmin::text FROM pg_enum
 UNION ALL
 SELECT 'extension', extname, xmin::text || ' ' || extversion FROM pg_extension
@@ -107,7 +110,9 @@ def test_drift_names_each_hand_made_change_and_writes_nothing(strata: Run, strat
         line.startswith("changed index ix_notes_embedding_hnsw: options m=16, ef_construction=64 → m=8, ")
         for line in lines
     )
-    assert any(line.startswith("invalid index uq_tags_label: INVALID: a failed CREATE INDEX CONCURRENTLY") for line in lines)
+    assert any(
+        line.startswith("invalid index uq_tags_label: INVALID: a failed CREATE INDEX CONCURRENTLY") for line in lines
+    )
     assert fingerprint(strata_fresh_url) == before
 
 

@@ -115,10 +115,7 @@ def _index_changes(ref: CatalogIndex, live: CatalogIndex) -> list[str]:
 
 def _indexes(ref: dict[str, CatalogIndex], live: dict[str, CatalogIndex]) -> list[Difference]:
     invalid = [i for i in live.values() if not i.valid]
-    found = [
-        Difference("index", i.name, "invalid", f"{INVALID_INDEX}; {i.definition}")
-        for i in invalid
-    ]
+    found = [Difference("index", i.name, "invalid", f"{INVALID_INDEX}; {i.definition}") for i in invalid]
     valid_live = {n: i for n, i in live.items() if i.valid}
     found += _presence("index", ref, valid_live, lambda i: i.definition)
     found = [d for d in found if not (d.change == "missing" and d.name in live)]
