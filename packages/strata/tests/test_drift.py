@@ -1,22 +1,18 @@
 """`strata drift` on a real migrated database: what it names, what it leaves alone, and its refusals."""
 
 import json
-import os
-import sys
-from collections.abc import Callable
 
 import psycopg
 import pytest
 from sqlalchemy.engine import URL
 from strata import apps
-from strata.cli import main
 from strata.connection.connect import connect
 from strata.connection.urls import libpq, mask
 from strata.drift.snapshot import reading, snapshot
 from strata.errors import StrataError
-from tiny_models import APP
+from tiny_support import Run, in_process_strata
 
-Run = Callable[..., tuple[int, str, str]]
+INSTALLED = dict(apps.discover())
 
 # Every catalog row of the schema with the transaction that last wrote it: any write, even one
 # that changes nothing visible (a REINDEX, an UPDATE to the same value), moves an xmin.
@@ -57,22 +53,8 @@ def execute(url: URL, *statements: str) -> None:
 
 @pytest.fixture
 def strata(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run `strata` in process with tinyapp as the only app; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(apps, "discover", lambda: {"tiny": APP})
-    for name in [n for n in os.environ if n.endswith("DATABASE_URL")]:
-        monkeypatch.delenv(name)
-
-    def run(*args: str, **env: str) -> tuple[int, str, str]:
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setattr(sys, "argv", ["strata", *args])
-        with pytest.raises(SystemExit) as exited:
-            main()
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return int(exited.value.code or 0), out, err.strip()
-
-    return run
+    """`strata` in process; the scratch databases go on the session's embedded server (its STRATA_HOME)."""
+    return in_process_strata(monkeypatch, capsys)
 
 
 def test_an_untouched_database_matches_its_migrations(strata: Run, strata_fresh_url: URL) -> None:
@@ -157,7 +139,9 @@ def test_drift_reports_tables_columns_constraints_and_enum_values(strata: Run, s
 def test_drift_reads_the_direct_url_when_one_is_set(strata: Run, strata_fresh_url: URL) -> None:
     pooled = "postgresql://app@pooler.invalid:6432/tiny?pgbouncer=true"
     direct = str(strata_fresh_url)
-    code, out, _err = strata("drift", "--json", TINY_DATABASE_URL=pooled, TINY_DIRECT_DATABASE_URL=direct)
+    code, out, _err = strata(
+        "drift", "--app", "tiny", "--json", TINY_DATABASE_URL=pooled, TINY_DIRECT_DATABASE_URL=direct
+    )
     assert code == 0, out
     assert json.loads(out)["apps"][0]["database"] == mask(strata_fresh_url)
 
@@ -180,7 +164,10 @@ def test_the_live_side_is_one_read_only_transaction_holding_access_share_locks_o
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("drift", "--app", "nope"), "error: unknown app 'nope'; installed apps: tiny"),
+        (
+            ("drift", "--app", "nope"),
+            f"error: unknown app 'nope'; installed apps: {', '.join(sorted({*INSTALLED, 'tiny'}))}",
+        ),
         (
             ("drift", "--database-url", "postgresql://u:s3cret-pw@/db?host=/tmp"),
             "error: --database-url needs --app: name the app whose migrations the database should match",

@@ -15,10 +15,18 @@ from strata.errors import StrataError
 def _print(report: DriftReport) -> None:
     at = ", ".join(report.revisions) or "base (no revision recorded)"
     if report.clean:
-        console.print(f"{report.app}: [green]matches its migrations[/] at {at} ({report.database})", highlight=False)
+        console.print(
+            f"{report.app}: [green]matches its migrations[/] at {at} ({report.database})",
+            highlight=False,
+            soft_wrap=True,
+        )
         return
     count = len(report.differences)
-    console.print(f"{report.app}: [red]{count} difference(s)[/] from its migrations at {at} ({report.database})")
+    console.print(
+        f"{report.app}: [red]{count} difference(s)[/] from its migrations at {at} ({report.database})",
+        highlight=False,
+        soft_wrap=True,
+    )
     for difference in report.differences:
         console.print(f"    {difference}", highlight=False, soft_wrap=True)
 
