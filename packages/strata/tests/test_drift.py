@@ -1,6 +1,7 @@
 """`strata drift` on a real migrated database: what it names, what it leaves alone, and its refusals."""
 
 import json
+from dataclasses import replace
 
 import psycopg
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy.engine import URL
 from strata import apps
 from strata.connection.connect import connect
 from strata.connection.urls import libpq, mask
+from strata.drift.compare import compare
 from strata.drift.snapshot import reading, snapshot
 from strata.errors import StrataError
 from tiny_support import Run, in_process_strata
@@ -109,6 +111,7 @@ def test_drift_reports_tables_columns_constraints_and_enum_values(strata: Run, s
         "ALTER TABLE notes ADD CONSTRAINT ck_notes_body_not_empty CHECK (char_length(body) > 1)",
         "ALTER TABLE tags DROP CONSTRAINT fk_tags_note_id_notes",
         "ALTER TYPE mood ADD VALUE 'angry'",
+        "CREATE EXTENSION hstore VERSION '1.4'",
     )
     code, out, _err = strata("drift", "--app", "tiny", "--database-url", str(strata_fresh_url), "--json")
     assert code == 1
@@ -133,7 +136,17 @@ def test_drift_reports_tables_columns_constraints_and_enum_values(strata: Run, s
         ("missing", "constraint", "tags.fk_tags_note_id_notes"): "foreign key FOREIGN KEY (note_id) "
         "REFERENCES notes(id) ON DELETE CASCADE",
         ("changed", "enum", "mood"): "values calm, busy → calm, busy, angry",
+        ("extra", "extension", "hstore"): "version 1.4",
     }
+
+
+def test_an_extension_at_another_version_is_one_change(strata_fresh_url: URL) -> None:
+    with reading(strata_fresh_url) as conn:
+        built = snapshot(conn)
+    version = dict(e.split(" ") for e in built.schema.extensions)["vector"]
+    older = replace(built, schema=replace(built.schema, extensions=["vector 0.7.0"]))
+    assert [str(d) for d in compare(built, older)] == [f"changed extension vector: version {version} → 0.7.0"]
+    assert compare(built, built) == []
 
 
 def test_drift_reads_the_direct_url_when_one_is_set(strata: Run, strata_fresh_url: URL) -> None:
