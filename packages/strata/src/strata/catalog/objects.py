@@ -118,6 +118,8 @@ class CatalogForeignKey:
     columns: tuple[str, ...]
     referred_table: str
     on_delete: str
+    referred_columns: tuple[str, ...] = ()
+    validated: bool = True  # False for one added NOT VALID: existing rows were not checked
 
 
 _DELETE_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -125,7 +127,10 @@ _DELETE_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET 
 _FOREIGN_KEYS = """
 SELECT c.conname, t.relname, r.relname, c.confdeltype,
        array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
-             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i)
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
+       array(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i),
+       c.convalidated
   FROM pg_constraint c
   JOIN pg_class t ON t.oid = c.conrelid
   JOIN pg_class r ON r.oid = c.confrelid
@@ -136,8 +141,16 @@ SELECT c.conname, t.relname, r.relname, c.confdeltype,
 
 def foreign_keys(conn: Conn) -> list[CatalogForeignKey]:
     return [
-        CatalogForeignKey(str(name), str(table), tuple(columns), str(referred), _DELETE_ACTIONS[str(action)])  # type: ignore[arg-type]
-        for name, table, referred, action, columns in conn.execute(_FOREIGN_KEYS)
+        CatalogForeignKey(
+            str(name),
+            str(table),
+            tuple(columns),  # type: ignore[arg-type]
+            str(referred),
+            _DELETE_ACTIONS[str(action)],
+            tuple(referred_columns),  # type: ignore[arg-type]
+            bool(validated),
+        )
+        for name, table, referred, action, columns, referred_columns, validated in conn.execute(_FOREIGN_KEYS)
     ]
 
 

@@ -11,11 +11,13 @@ from strata import apps
 from strata.catalog import contents
 from strata.cli import console
 from strata.cli import replicas as replica_view
+from strata.cli.plan import show_plan
 from strata.connection.resolve import migration_url
 from strata.connection.settings import configured_url
 from strata.connection.urls import mask, with_driver
 from strata.errors import StrataError
 from strata.migrations import alembic_api
+from strata.plan.pending import refuse_failing_revisions
 from strata.server import dev_server
 from strata.server.replicas import stop_replicas
 
@@ -46,11 +48,33 @@ Replicas = Annotated[
 ]
 
 
-def up(app_name: AppOption = None, lock_timeout: LockTimeout = None, replicas: Replicas = None) -> None:
-    """Start the embedded server (and its local replicas), create each app's database and migrate it to head."""
+PlanOption = Annotated[
+    bool,
+    typer.Option(
+        "--plan",
+        help="Change nothing: show each pending revision's SQL, the lock each statement takes on which table "
+        "(rows, size), squawk's findings, and the live rows that would violate each constraint it adds.",
+    ),
+]
+
+
+def up(
+    app_name: AppOption = None, lock_timeout: LockTimeout = None, replicas: Replicas = None, plan: PlanOption = False
+) -> None:
+    """Start the embedded server (and its local replicas), create each app's database and migrate it to head.
+
+    Before any lock, each pending revision's new UNIQUE, NOT NULL, CHECK and FOREIGN KEY constraints are
+    counted on the live rows; a revision they would fail is refused, and nothing is changed.
+    """
     selected = apps.select(app_name)
     urls = {app.name: migration_url(app, driver="psycopg") for app in selected}
     _refuse_shared_databases(urls)
+    if plan:
+        for app in selected:
+            show_plan(app, urls[app.name])
+        return
+    for app in selected:
+        refuse_failing_revisions(app, urls[app.name])
     table = Table(title="strata up")
     for column in ("app", "database", "revision", "tables", "extensions"):
         table.add_column(column, overflow="fold")

@@ -8,7 +8,7 @@ import psycopg
 from sqlalchemy.engine import URL
 
 from strata.catalog.contents import revisions
-from strata.catalog.objects import CatalogIndex, indexes
+from strata.catalog.objects import CatalogForeignKey, CatalogIndex, foreign_keys, indexes
 from strata.catalog.schema import Schema, read
 from strata.connection.connect import Conn, connect
 from strata.connection.settings import strata_settings
@@ -21,11 +21,12 @@ class Snapshot:
     schema: Schema
     indexes: dict[str, CatalogIndex]
     revisions: list[str]
+    foreign_keys: list[CatalogForeignKey]
 
 
 def snapshot(conn: Conn) -> Snapshot:
     """Tables, columns, constraints, indexes, enums, extensions and recorded revisions of the current schema."""
-    return Snapshot(read(conn), indexes(conn), revisions(conn))
+    return Snapshot(read(conn), indexes(conn), revisions(conn), foreign_keys(conn))
 
 
 @contextmanager
