@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy.engine import URL
 from strata import App, apps
 from strata.connection.urls import libpq
+from strata.drift.snapshot import reading, snapshot
 from strata.migrations import alembic_api
 from strata.migrations.lock import lock_key
+from strata.plan.datachecks import added_checks, violations
 from tiny_support import Run, execute, fingerprint, in_process_strata
 
 # A second revision a real app might add: each constraint fails on the rows inserted below.
@@ -120,3 +122,21 @@ def test_up_migrates_once_the_rows_are_fixed(strata: Run, live: URL) -> None:
     assert code == 0, err
     with psycopg.connect(libpq(live)) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+
+
+def test_a_new_foreign_key_counts_orphan_rows(strata_fresh_url: URL) -> None:
+    """The FK check alone: the catalog without the FK before, with it after, on rows that would break it."""
+    with reading(strata_fresh_url) as conn:
+        with_fk = snapshot(conn)
+    execute(
+        strata_fresh_url,
+        "ALTER TABLE tags DROP CONSTRAINT fk_tags_note_id_notes",
+        f"INSERT INTO tags (id, note_id, label) VALUES ('{NOTE}', gen_random_uuid(), 'orphan')",
+        f"INSERT INTO tags (id, note_id, label) SELECT gen_random_uuid(), '{NOTE}', 'o' FROM generate_series(1, 2)",
+    )
+    with reading(strata_fresh_url) as conn:
+        without_fk = snapshot(conn)
+        found = violations(conn, added_checks(without_fk, with_fk, {"notes", "tags"}))
+    assert [str(v) for v in found] == [
+        f"FOREIGN KEY fk_tags_note_id_notes on tags (note_id) → notes: 3 live row(s) violate it, e.g. (id)=({NOTE})"
+    ]

@@ -42,7 +42,8 @@ def _rows_check(constraint: str, table: Table, condition: sql.Composable) -> Dat
     )
     shown = f"({', '.join(keys) or 'ctid'})="
     query = sql.SQL(
-        "SELECT (SELECT count(*) FROM {t} AS t WHERE {c}), (SELECT {s} || {k} FROM {t} AS t WHERE {c} LIMIT 1)"
+        "SELECT (SELECT count(*) FROM {t} AS t WHERE {c}),"
+        " (SELECT {s} || {k} FROM {t} AS t WHERE {c} ORDER BY 1 LIMIT 1)"
     ).format(t=sql.Identifier(table.name), c=condition, k=key, s=sql.Literal(shown))
     return DataCheck(constraint, query)
 
