@@ -1,5 +1,6 @@
 """`strata up --plan` and the data checks `strata up` runs before any lock, on real rows."""
 
+import json
 from collections.abc import Iterator
 
 import psycopg
@@ -95,6 +96,29 @@ def test_plan_shows_sql_locks_squawk_and_the_rows_each_new_constraint_would_reje
     )
     assert f"✗ NOT NULL notes.embedding: 1 live row(s) violate it, e.g. (id)=({NOTE})" in lines
     assert fingerprint(live) == before
+
+
+def test_plan_json_shape(strata: Run, live: URL) -> None:
+    code, out, err = strata("up", "--app", "tiny", "--plan", "--json", TINY_DATABASE_URL=str(live))
+    assert code == 0, err
+    [app] = json.loads(out)["apps"]
+    [revision] = app["pending"]
+    assert (app["app"], revision["revision"]) == ("tiny", "0002")
+    assert "ALTER TABLE notes ALTER COLUMN embedding SET NOT NULL;" in revision["sql"]
+    assert {
+        "statement": "ALTER TABLE notes ALTER COLUMN embedding SET NOT NULL",
+        "lock": "ACCESS EXCLUSIVE (blocks reads and writes)",
+        "tables": ["notes"],
+    } in revision["locks"]
+    assert revision["tables"]["tags"]["rows"] == 4
+    assert any(finding.startswith("adding-not-nullable-field: ") for finding in revision["squawk"])
+    assert {"constraint": "UNIQUE uq_tags_label on tags (label)", "count": 2, "sample": "(label)=(x)"} in revision[
+        "violations"
+    ]
+    assert strata("up", "--app", "tiny", "--json")[0::2] == (
+        1,
+        "error: --json goes with --plan: strata up --plan --json",
+    )
 
 
 def test_up_refuses_the_revision_before_taking_the_migration_lock_and_changes_nothing(

@@ -1,5 +1,7 @@
 """`strata up --plan`: each pending revision's SQL, locks, squawk findings and data checks, changing nothing."""
 
+import json
+
 from sqlalchemy.engine import URL
 
 from strata.apps import App
@@ -35,10 +37,26 @@ def _show(app: App, revision: RevisionPlan) -> None:
         say(f"    [red]✗[/] {violation}", highlight=False, soft_wrap=True)
 
 
-def show_plan(app: App, url: URL) -> None:
-    """Print the plan for every revision `app` has pending on the database at `url`."""
-    revisions = plan(app, url)
-    if not revisions:
-        console.print(f"{app.name}: nothing pending", highlight=False)
-    for revision in revisions:
-        _show(app, revision)
+def _as_json(revision: RevisionPlan) -> dict[str, object]:
+    return {
+        "revision": revision.revision,
+        "sql": revision.sql,
+        "locks": [{"statement": s.statement, "lock": s.lock, "tables": list(s.tables)} for s in revision.locks],
+        "tables": {name: {"rows": rows, "size": size} for name, (rows, size) in revision.sizes.items()},
+        "squawk": revision.findings,
+        "violations": [vars(v) for v in revision.violations],
+    }
+
+
+def show_plans(targets: list[tuple[App, URL]], *, as_json: bool) -> None:
+    """Print the plan for every revision each app has pending on its database."""
+    plans = [(app, plan(app, url)) for app, url in targets]
+    if as_json:
+        document = {"apps": [{"app": app.name, "pending": [_as_json(r) for r in found]} for app, found in plans]}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    for app, found in plans:
+        if not found:
+            console.print(f"{app.name}: nothing pending", highlight=False)
+        for revision in found:
+            _show(app, revision)

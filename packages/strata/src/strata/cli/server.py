@@ -11,7 +11,7 @@ from strata import apps
 from strata.catalog import contents
 from strata.cli import console
 from strata.cli import replicas as replica_view
-from strata.cli.plan import show_plan
+from strata.cli.plan import show_plans
 from strata.connection.resolve import migration_url
 from strata.connection.settings import configured_url
 from strata.connection.urls import mask, with_driver
@@ -59,7 +59,11 @@ PlanOption = Annotated[
 
 
 def up(
-    app_name: AppOption = None, lock_timeout: LockTimeout = None, replicas: Replicas = None, plan: PlanOption = False
+    app_name: AppOption = None,
+    lock_timeout: LockTimeout = None,
+    replicas: Replicas = None,
+    plan: PlanOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --plan: print the plan as JSON.")] = False,
 ) -> None:
     """Start the embedded server (and its local replicas), create each app's database and migrate it to head.
 
@@ -69,9 +73,10 @@ def up(
     selected = apps.select(app_name)
     urls = {app.name: migration_url(app, driver="psycopg") for app in selected}
     _refuse_shared_databases(urls)
+    if as_json and not plan:
+        raise StrataError("--json goes with --plan: strata up --plan --json")
     if plan:
-        for app in selected:
-            show_plan(app, urls[app.name])
+        show_plans([(app, urls[app.name]) for app in selected], as_json=as_json)
         return
     for app in selected:
         refuse_failing_revisions(app, urls[app.name])

@@ -9,6 +9,7 @@ from sqlalchemy.engine import URL
 from strata.apps import App
 from strata.catalog.contents import revisions, tables
 from strata.connection.connect import connect
+from strata.connection.factory import refuse_pooled_for_migrations
 from strata.drift.snapshot import Snapshot, reading, snapshot
 from strata.errors import StrataError
 from strata.migrations import alembic_api
@@ -62,6 +63,7 @@ Step = tuple[Script, Snapshot, Snapshot]
 
 def _pending_steps(app: App, url: URL, *, only_with_rows: bool) -> tuple[set[str], list[Step]]:
     """The live tables, and each pending revision with the catalog before and after it."""
+    refuse_pooled_for_migrations(app, url)  # the refusal a migration would give, before anything connects
     with reading(url) as conn:
         current, live = revisions(conn), set(tables(conn))
     todo = pending(app, current)
