@@ -5,8 +5,6 @@ The CLI runs in process here (fast); `test_bad_database_url.py` runs the same pa
 subprocesses through both `strata` and `alembic`.
 """
 
-import os
-import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -18,17 +16,15 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strata import App, apps
-from strata.cli import main
 from strata.connection.connect import connect
 from strata.connection.urls import libpq, mask
 from strata.connection.write_errors import explain_write_error
 from strata.errors import StrataError
 from strata.migrations import alembic_api
 from strata.server import EmbeddedServer
-from tiny_models import APP, Note, Tag
-from tiny_support import CANARY_PASSWORD
+from tiny_models import Note, Tag
+from tiny_support import CANARY_PASSWORD, Run, in_process_strata
 
-Run = Callable[..., tuple[int, str, str]]
 INSTALLED = dict(apps.discover())
 
 
@@ -40,23 +36,15 @@ def home(tmp_path: Path) -> Path:
 @pytest.fixture
 def strata(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], home: Path) -> Run:
     """Run the strata CLI in process; returns (exit code, stdout, last line of stderr)."""
-    monkeypatch.setattr(apps, "discover", lambda: {**INSTALLED, "tiny": APP})
-    for name in [n for n in os.environ if n.endswith("DATABASE_URL")]:
-        monkeypatch.delenv(name)
     monkeypatch.setenv("STRATA_HOME", str(home))
+    strata_in_process = in_process_strata(monkeypatch, capsys)
 
     def run(*args: str, **env: str) -> tuple[int, str, str]:
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setattr(sys, "argv", ["strata", *args])
-        with pytest.raises(SystemExit) as exited:
-            main()
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
+        code, out, err = strata_in_process(*args, **env)
         for secret in (CANARY_PASSWORD, "s3cret-pw"):
             assert secret not in out + err
-        lines = err.strip().splitlines()
-        return int(exited.value.code or 0), out, lines[-1] if lines else ""
+        lines = err.splitlines()
+        return code, out, lines[-1] if lines else ""
 
     return run
 

@@ -57,6 +57,14 @@ def row_count(conn: Conn, table: str) -> int:
     return int(str(found[0])) if found else 0
 
 
+def table_size(conn: Conn, table: str) -> str:
+    """The table's size on disk with its indexes and TOAST, as pg_size_pretty writes it."""
+    found = conn.execute(
+        "SELECT pg_size_pretty(pg_total_relation_size(%s::regclass))", (sql.Identifier(table).as_string(conn),)
+    ).fetchone()
+    return str(found[0]) if found else "?"
+
+
 def summary(url: URL) -> Summary:
     """The revision, user tables and extensions of the database at `url`."""
     with connect(url) as conn:

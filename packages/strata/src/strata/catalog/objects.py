@@ -53,6 +53,7 @@ class CatalogIndex:
     options: dict[str, str]
     predicate: str | None
     definition: str  # CREATE INDEX as PostgreSQL would write it
+    valid: bool = True  # False when a failed CREATE INDEX CONCURRENTLY left it behind: kept up to date, never used
 
     @property
     def approximate(self) -> bool:
@@ -71,7 +72,8 @@ SELECT i.relname, t.relname, am.amname, x.indisunique,
              JOIN pg_opclass oc ON oc.oid = u.oid ORDER BY u.n),
        array(SELECT oc.opcdefault FROM unnest(x.indclass) WITH ORDINALITY u(oid, n)
              JOIN pg_opclass oc ON oc.oid = u.oid ORDER BY u.n),
-       coalesce(i.reloptions, '{}'), pg_get_expr(x.indpred, x.indrelid), pg_get_indexdef(x.indexrelid, 0, true)
+       coalesce(i.reloptions, '{}'), pg_get_expr(x.indpred, x.indrelid), pg_get_indexdef(x.indexrelid, 0, true),
+       x.indisvalid
   FROM pg_index x
   JOIN pg_class i ON i.oid = x.indexrelid
   JOIN pg_class t ON t.oid = x.indrelid
@@ -91,7 +93,7 @@ def indexes(conn: Conn) -> dict[str, CatalogIndex]:
     """Every index of the current schema by name, in table then index order."""
     found: dict[str, CatalogIndex] = {}
     for row in conn.execute(_INDEXES):
-        name, table, method, unique, columns, opclasses, defaults, options, predicate, definition = row
+        name, table, method, unique, columns, opclasses, defaults, options, predicate, definition, valid = row
         parsed = dict(_option(str(option)) for option in options)  # type: ignore[attr-defined]
         found[str(name)] = CatalogIndex(
             name=str(name),
@@ -104,6 +106,7 @@ def indexes(conn: Conn) -> dict[str, CatalogIndex]:
             options=parsed,
             predicate=str(predicate) if predicate else None,
             definition=str(definition),
+            valid=bool(valid),
         )
     return found
 
@@ -115,6 +118,8 @@ class CatalogForeignKey:
     columns: tuple[str, ...]
     referred_table: str
     on_delete: str
+    referred_columns: tuple[str, ...] = ()
+    validated: bool = True  # False for one added NOT VALID: existing rows were not checked
 
 
 _DELETE_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -122,7 +127,10 @@ _DELETE_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET 
 _FOREIGN_KEYS = """
 SELECT c.conname, t.relname, r.relname, c.confdeltype,
        array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
-             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i)
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
+       array(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i),
+       c.convalidated
   FROM pg_constraint c
   JOIN pg_class t ON t.oid = c.conrelid
   JOIN pg_class r ON r.oid = c.confrelid
@@ -133,8 +141,16 @@ SELECT c.conname, t.relname, r.relname, c.confdeltype,
 
 def foreign_keys(conn: Conn) -> list[CatalogForeignKey]:
     return [
-        CatalogForeignKey(str(name), str(table), tuple(columns), str(referred), _DELETE_ACTIONS[str(action)])  # type: ignore[arg-type]
-        for name, table, referred, action, columns in conn.execute(_FOREIGN_KEYS)
+        CatalogForeignKey(
+            str(name),
+            str(table),
+            tuple(columns),  # type: ignore[arg-type]
+            str(referred),
+            _DELETE_ACTIONS[str(action)],
+            tuple(referred_columns),  # type: ignore[arg-type]
+            bool(validated),
+        )
+        for name, table, referred, action, columns, referred_columns, validated in conn.execute(_FOREIGN_KEYS)
     ]
 
 

@@ -67,6 +67,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "strata.cli.seed",
         "Fill each app's migrated database with realistic rows (FK order, clustered embeddings, binary COPY).",
     ),
+    "drift": LazyCommand(
+        "strata.cli.drift",
+        "Compare a live database, read-only, with what its migrations build at the revision it records.",
+    ),
     "new-app": LazyCommand(
         "strata.cli.new_app",
         "Create apps/NAME like the other apps: models, migrations, first revision, tests, docs; registered and locked.",

@@ -9,10 +9,12 @@ from strata import apps
 from strata.catalog import contents
 from strata.cli import console, errors
 from strata.cli import replicas as replica_view
+from strata.cli.plan import show_plans
 from strata.connection.resolve import migration_url
 from strata.connection.urls import mask, with_driver
 from strata.errors import StrataError
 from strata.migrations import alembic_api
+from strata.plan.pending import refuse_failing_revisions
 from strata.server import dev_server
 from strata.server.replicas import stop_replicas
 
@@ -43,19 +45,42 @@ Replicas = Annotated[
 ]
 
 
-def up(app_name: AppOption = None, lock_timeout: LockTimeout = None, replicas: Replicas = None) -> None:
+PlanOption = Annotated[
+    bool,
+    typer.Option(
+        "--plan",
+        help="Change nothing: show each pending revision's SQL, the lock each statement takes on which table "
+        "(rows, size), squawk's findings, and the live rows that would violate each constraint it adds.",
+    ),
+]
+
+
+def up(
+    app_name: AppOption = None,
+    lock_timeout: LockTimeout = None,
+    replicas: Replicas = None,
+    plan: PlanOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --plan: print the plan as JSON.")] = False,
+) -> None:
     """Start the embedded server (and its local replicas), create each app's database and migrate it to head.
 
-    An app that cannot be migrated is reported in one line and the others are still migrated; the exit code
-    is then 1.
+    Before any lock, each pending revision's new UNIQUE, NOT NULL, CHECK and FOREIGN KEY constraints are
+    counted on the live rows; a revision they would fail is refused, and nothing is changed. An app that
+    cannot be migrated is reported in one line and the others are still migrated; the exit code is then 1.
     """
     selected = apps.select(app_name)
     urls = {app.name: migration_url(app, driver="psycopg") for app in selected}
     _refuse_shared_databases(urls)
+    if as_json and not plan:
+        raise StrataError("--json goes with --plan: strata up --plan --json")
+    if plan:
+        show_plans([(app, urls[app.name]) for app in selected], as_json=as_json)
+        return
     failed: list[str] = []
     for app in selected:
         url = urls[app.name]
         try:
+            refuse_failing_revisions(app, url)
             with console.status(f"migrating {app.name} to head…"):
                 alembic_api.upgrade(app, url, lock_wait=lock_timeout)
         except StrataError as error:

@@ -1,0 +1,53 @@
+"""Compare one app's live database with what its migrations build at the revision it records."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import URL
+
+from strata.apps import App
+from strata.connection.connect import connect
+from strata.connection.resolve import migration_url
+from strata.connection.urls import mask
+from strata.drift.compare import Difference, compare, unknown_revisions
+from strata.drift.snapshot import Snapshot, live_snapshot, snapshot
+from strata.migrations import alembic_api
+from strata.server.scratch import scratch_database
+
+
+@dataclass
+class DriftReport:
+    app: str
+    database: str  # masked
+    revisions: list[str]
+    differences: list[Difference] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.differences
+
+
+def live_url(app: App) -> URL:
+    """The direct URL where one is set (no pooler between drift and the catalog), else the app's URL."""
+    return migration_url(app)
+
+
+def reference(app: App, targets: list[str]) -> Snapshot:
+    """The catalog the migration files build at `targets`, on a scratch database of the embedded server."""
+    with scratch_database(f"drift_{app.name}") as url:
+        for target in targets:
+            alembic_api.upgrade(app, url, target)
+        with connect(url) as conn:
+            return snapshot(conn)
+
+
+def drift(app: App, url: URL) -> DriftReport:
+    """Every difference between the database at `url` and the app's migrations; writes nothing there."""
+    live = live_snapshot(url)
+    report = DriftReport(app.name, mask(url), live.revisions)
+    known = {script.revision for script in alembic_api.script_directory(app).walk_revisions()}
+    report.differences = unknown_revisions(live.revisions, known)
+    targets = [r for r in live.revisions if r in known]
+    if report.differences and not targets:
+        return report  # nothing known to build a reference from: comparing with an empty schema is noise
+    report.differences += compare(reference(app, targets), live)
+    return report
