@@ -62,7 +62,8 @@ def _seconds(value: object) -> object:
     """`500ms`, `5s` or `2min` as seconds; anything else is left to the number check."""
     if isinstance(value, str) and re.fullmatch(_DURATION, value.strip()):
         number, unit = _split(value.strip())
-        return number * _MILLISECONDS_PER_UNIT[unit] / 1000
+        if unit:  # a bare number is seconds already, and stays as given for the error message
+            return number * _MILLISECONDS_PER_UNIT[unit] / 1000
     return value
 
 
