@@ -120,6 +120,11 @@ class _Databases:
             self.pools[template] = ClonePool(self.server, template, lambda: unique_name(kind, self.worker))
         return self.pools[template]
 
+    def settle(self) -> None:
+        """Wait until no pool has work left, so none writes to the server until the next take."""
+        for clones in self.pools.values():
+            clones.wait_until_full()
+
     def rollback_engine(self, app: App) -> Engine:
         if app.name not in self.engines:
             self.engines[app.name] = sync_engine(self.shared_url(app))
@@ -176,6 +181,16 @@ def strata_clones(_strata_databases: _Databases, strata_app: App) -> ClonePool:
     `take()` gives a fresh database made ahead of need; `give_back(url)` drops it in the background.
     """
     return _strata_databases.pool(_strata_databases.template(strata_app), "m")
+
+
+@pytest.fixture
+def strata_idle_pools(_strata_databases: _Databases) -> None:
+    """For a test that reads the server's WAL position (replica lag): the clone pools are idle during it.
+
+    Asked for after the test's databases, it waits until the pools have made their next clones
+    and dropped the used ones, so they write no WAL until this test's teardown.
+    """
+    _strata_databases.settle()
 
 
 @pytest.fixture(params=DRIVERS)
