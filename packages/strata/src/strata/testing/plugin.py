@@ -10,6 +10,7 @@ Then:
 - `strata_fresh_url`: a database cloned from the migrated template, dropped after the test;
 - `strata_empty_url`: an empty database, for tests that run migrations themselves;
 - `strata_clones`: the pool those clones come from, for a database a module's tests share;
+- `strata_idle_pools`: the pools write nothing during the test (for tests that read WAL positions);
 - `strata_engine` / `strata_async_engine`: engines on such a database;
 - `strata_session` / `strata_async_session`: a session in an outer transaction
   with savepoints, rolled back after the test, on a database shared by the
