@@ -2,7 +2,7 @@
 
 import itertools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
@@ -29,6 +29,13 @@ def new_name(prefix: str) -> Callable[[], str]:
     return lambda: f"{prefix}_{next(numbers)}"
 
 
+@pytest.fixture
+def pool(strata_server: URL, strata_template: str, new_name: Callable[[], str]) -> Iterator[ClonePool]:
+    clones = ClonePool(strata_server, strata_template, new_name, size=2)
+    yield clones
+    clones.close()  # a second close, after a test's own, finds nothing left to do
+
+
 def _databases_named(server: URL, prefix: str) -> set[str]:
     with maintenance(server) as conn:
         rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{prefix}%",)).fetchall()
@@ -46,7 +53,7 @@ def _schema_and_rows(url: URL) -> tuple[list[tuple[object, ...]], int, object]:
 
 
 def test_each_clone_is_new_and_equal_to_the_template(
-    strata_server: URL, strata_template: str, new_name: Callable[[], str], prefix: str
+    strata_server: URL, strata_template: str, pool: ClonePool, prefix: str
 ) -> None:
     reference = Cloner(strata_server)
     expected = _schema_and_rows(reference.clone(strata_template, f"{prefix}_reference"))
@@ -55,40 +62,29 @@ def test_each_clone_is_new_and_equal_to_the_template(
     assert expected[1] == 0
     assert expected[0]
 
-    pool = ClonePool(strata_server, strata_template, new_name, size=2)
-    try:
-        seen = set()
-        for _ in range(4):  # more than the pool holds: refills must be fresh too
-            url = pool.take()
-            assert url.database not in seen
-            seen.add(url.database)
-            assert _schema_and_rows(url) == expected
-            with connect(url) as conn:
-                conn.execute("INSERT INTO notes (id, body, mood) VALUES (gen_random_uuid(), 'dirty', 'calm')")
-                conn.commit()
-            pool.give_back(url)
-    finally:
-        pool.close()
+    seen = set()
+    for _ in range(4):  # more than the pool holds: refills must be fresh too
+        url = pool.take()
+        assert url.database not in seen
+        seen.add(url.database)
+        assert _schema_and_rows(url) == expected
+        with connect(url) as conn:
+            conn.execute("INSERT INTO notes (id, body, mood) VALUES (gen_random_uuid(), 'dirty', 'calm')")
+            conn.commit()
+        pool.give_back(url)
 
 
-def test_clones_are_ready_before_they_are_asked_for(
-    strata_server: URL, strata_template: str, new_name: Callable[[], str], prefix: str
-) -> None:
-    pool = ClonePool(strata_server, strata_template, new_name, size=2)
-    try:
-        taken = pool.take()
-        pool.wait_until_full()
-        waiting = _databases_named(strata_server, prefix) - {taken.database}
-        assert len(waiting) == 2
-        assert pool.take().database in waiting
-    finally:
-        pool.close()
+def test_clones_are_ready_before_they_are_asked_for(strata_server: URL, pool: ClonePool, prefix: str) -> None:
+    taken = pool.take()
+    pool.wait_until_full()
+    waiting = _databases_named(strata_server, prefix) - {taken.database}
+    assert len(waiting) == 2
+    assert pool.take().database in waiting
 
 
 def test_close_drops_used_and_ready_clones_even_with_a_session_open(
-    strata_server: URL, strata_template: str, new_name: Callable[[], str], prefix: str
+    strata_server: URL, pool: ClonePool, prefix: str
 ) -> None:
-    pool = ClonePool(strata_server, strata_template, new_name, size=2)
     url = pool.take()
     leaked = connect(url)  # a test that forgot to close its connection
     try:

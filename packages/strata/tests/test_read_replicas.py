@@ -67,7 +67,9 @@ async def test_without_replicas_reads_go_to_the_primary_read_only(strata_fresh_u
         await database.dispose()
 
 
-def test_a_revision_applied_on_the_primary_reaches_the_replica(strata_empty_url: URL, strata_replica: URL) -> None:
+def test_a_revision_applied_on_the_primary_reaches_the_replica(
+    strata_empty_url: URL, strata_replica: URL, strata_idle_pools: None
+) -> None:
     on_replica = strata_replica.set(database=strata_empty_url.database)
     alembic_api.upgrade(APP, strata_empty_url)
     wait_for_replay(strata_empty_url, [strata_replica])

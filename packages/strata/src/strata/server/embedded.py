@@ -114,16 +114,19 @@ class EmbeddedServer:
             self._clear_stale_pid_file()
             self._start()
 
-    def stop(self) -> bool:
-        """Stop the server; False when it was not running."""
+    def stop(self, mode: str = "fast") -> bool:
+        """Stop the server (pg_ctl's shutdown `mode`); False when it was not running."""
         if not self.is_running():
             return False
-        process.run(["pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop"], what="pg_ctl stop")
+        process.run(["pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "stop"], what="pg_ctl stop")
         return True
 
     def discard(self) -> None:
-        """Stop the server and delete its data: for throw-away servers (tests, benchmarks)."""
-        self.stop()
+        """Stop the server and delete its data: for throw-away servers (tests, benchmarks).
+
+        The data is deleted, so the stop is immediate: no shutdown checkpoint written for nothing.
+        """
+        self.stop("immediate")
         if process.as_root():
             if self._existing_id() is not None:
                 shutil.rmtree(self.server_root, ignore_errors=True)

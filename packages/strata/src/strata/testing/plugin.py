@@ -10,6 +10,7 @@ Then:
 - `strata_fresh_url`: a database cloned from the migrated template, dropped after the test;
 - `strata_empty_url`: an empty database, for tests that run migrations themselves;
 - `strata_clones`: the pool those clones come from, for a database a module's tests share;
+- `strata_idle_pools`: the pools write nothing during the test (for tests that read WAL positions);
 - `strata_engine` / `strata_async_engine`: engines on such a database;
 - `strata_session` / `strata_async_session`: a session in an outer transaction
   with savepoints, rolled back after the test, on a database shared by the
@@ -120,6 +121,11 @@ class _Databases:
             self.pools[template] = ClonePool(self.server, template, lambda: unique_name(kind, self.worker))
         return self.pools[template]
 
+    def settle(self) -> None:
+        """Wait until no pool has work left, so none writes to the server until the next take."""
+        for clones in self.pools.values():
+            clones.wait_until_full()
+
     def rollback_engine(self, app: App) -> Engine:
         if app.name not in self.engines:
             self.engines[app.name] = sync_engine(self.shared_url(app))
@@ -176,6 +182,16 @@ def strata_clones(_strata_databases: _Databases, strata_app: App) -> ClonePool:
     `take()` gives a fresh database made ahead of need; `give_back(url)` drops it in the background.
     """
     return _strata_databases.pool(_strata_databases.template(strata_app), "m")
+
+
+@pytest.fixture
+def strata_idle_pools(_strata_databases: _Databases) -> None:
+    """For a test that reads the server's WAL position (replica lag): the clone pools are idle during it.
+
+    Asked for after the test's databases, it waits until the pools have made their next clones
+    and dropped the used ones, so they write no WAL until this test's teardown.
+    """
+    _strata_databases.settle()
 
 
 @pytest.fixture(params=DRIVERS)

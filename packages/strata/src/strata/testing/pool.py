@@ -16,8 +16,8 @@ from sqlalchemy.engine import URL
 
 from strata.testing.templates import Cloner
 
-# Measured by `strata bench --only testdb`: two ready clones cover a test that is
-# shorter than a clone; more only hold disk and catalog rows.
+# A test takes one clone per template and the pool refills while it runs, so two ready
+# clones leave a spare; `strata bench --only testdb` measures the pool at this size.
 DEFAULT_SIZE = 2
 
 
