@@ -6,6 +6,7 @@ as pydantic-settings reads it. Nothing is hard-coded and nothing lives in
 `alembic.ini`. Read replicas follow the same order with `READ_DATABASE_URL`.
 """
 
+import os
 import re
 from typing import ClassVar
 
@@ -61,7 +62,8 @@ def _seconds(value: object) -> object:
     """`500ms`, `5s` or `2min` as seconds; anything else is left to the number check."""
     if isinstance(value, str) and re.fullmatch(_DURATION, value.strip()):
         number, unit = _split(value.strip())
-        return number * _MILLISECONDS_PER_UNIT[unit] / 1000
+        if unit:
+            return number * _MILLISECONDS_PER_UNIT[unit] / 1000
     return value
 
 
@@ -101,7 +103,8 @@ def strata_settings() -> StrataSettings:
             if first["type"] == "string_pattern_mismatch"
             else str(first["msg"]).removeprefix("Value error, ")
         )
-        raise StrataError(f"{name}={first.get('input')!r} is invalid: {reason}") from None
+        given = os.environ.get(name, first.get("input"))  # as the user wrote it, before any unit was applied
+        raise StrataError(f"{name}={given!r} is invalid: {reason}") from None
 
 
 def configured_url(app: App) -> tuple[URL, str] | None:
