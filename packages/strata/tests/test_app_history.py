@@ -5,17 +5,21 @@ with a database of its own on the test server.
 """
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy.engine import URL
 from strata.catalog.contents import revision, row_count
+from strata.cli.status import app_status
 from strata.connection.connect import connect
 from strata.connection.urls import libpq
 from strata.server.admin import drop_database, ensure_database
 from strata.testing.server import subprocess_env, unique_name
+from tiny_models import APP
 from tiny_support import TINY
 
 # The strata CLI with exactly two apps installed: tinyapp, and the same migrations as "tiny2".
@@ -159,3 +163,39 @@ def test_status_shows_current_head_pending_and_flags_an_unknown_revision(databas
     assert _strata(databases, "up", "--app", "tiny2").returncode == 0
     report = {entry["app"]: entry for entry in json.loads(_strata(databases, "status", "--json").stdout)["apps"]}
     assert (report["tiny2"]["current"], report["tiny2"]["state"], report["tiny2"]["pending"]) == ("0001", "at head", 0)
+
+
+class _TestServer:
+    """The test session's server, seen through the `Server` protocol, as the embedded one would be."""
+
+    def __init__(self, maintenance: URL):
+        self.maintenance = maintenance
+
+    def ensure_running(self) -> None: ...
+    def is_running(self) -> bool:
+        return True
+
+    def stop(self) -> bool:
+        return False
+
+    def url(self, database: str) -> URL:
+        return self.maintenance.set(database=database)
+
+    def describe(self) -> dict[str, str]:
+        return {}
+
+    def discard(self) -> None: ...
+
+
+def test_status_of_an_embedded_app_whose_database_is_not_created_yet(
+    strata_server: URL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [n for n in os.environ if n.endswith("DATABASE_URL")]:
+        monkeypatch.delenv(name)
+    app = replace(APP, name=unique_name("never", "h"))
+    entry = app_status(app, _TestServer(strata_server))
+    assert (entry["state"], entry["summary"], entry["current"]) == (
+        "not created",
+        "no database yet; `strata up` creates it and migrates it to head",
+        None,
+    )

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 from strata.connection.settings import strata_settings
+from strata.errors import StrataError
 from strata.testing.server import subprocess_env
 from tiny_support import TINY
 
@@ -29,3 +30,12 @@ def test_the_timeouts_alembic_runs_with(given: str, emitted: str) -> None:
 def test_the_lock_wait_takes_the_same_units(monkeypatch: pytest.MonkeyPatch, given: str, seconds: float) -> None:
     monkeypatch.setenv("STRATA_MIGRATION_LOCK_WAIT", given)
     assert strata_settings().migration_lock_wait == seconds
+
+
+def test_a_lock_wait_too_long_in_any_unit_is_named_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRATA_MIGRATION_LOCK_WAIT", "30d")
+    with pytest.raises(StrataError) as raised:
+        strata_settings()
+    assert str(raised.value) == (
+        "STRATA_MIGRATION_LOCK_WAIT='30d' is invalid: Input should be less than or equal to 2147483"
+    )

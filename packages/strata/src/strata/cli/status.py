@@ -20,6 +20,7 @@ from strata.connection.urls import mask
 from strata.errors import StrataError
 from strata.migrations.state import MigrationState, migration_state
 from strata.server import Server, dev_server
+from strata.server.admin import database_exists
 
 
 def status(
@@ -58,6 +59,8 @@ def app_status(app: apps.App, server: Server) -> dict[str, Any]:
         return entry | _unread("server stopped", "the embedded server is stopped; `strata up` starts it")
     url = migration_url(app, driver="psycopg") if configured else server.url(app.name)
     try:
+        if configured is None and not database_exists(url):
+            return entry | _unread("not created", "no database yet; `strata up` creates it and migrates it to head")
         found = migration_state(app, url)
     except StrataError as error:
         return entry | _unread("unreachable", str(error))

@@ -6,6 +6,7 @@ as pydantic-settings reads it. Nothing is hard-coded and nothing lives in
 `alembic.ini`. Read replicas follow the same order with `READ_DATABASE_URL`.
 """
 
+import os
 import re
 from typing import Any, ClassVar
 
@@ -62,7 +63,7 @@ def _seconds(value: object) -> object:
     """`500ms`, `5s` or `2min` as seconds; anything else is left to the number check."""
     if isinstance(value, str) and re.fullmatch(_DURATION, value.strip()):
         number, unit = _split(value.strip())
-        if unit:  # a bare number is seconds already, and stays as given for the error message
+        if unit:
             return number * _MILLISECONDS_PER_UNIT[unit] / 1000
     return value
 
@@ -103,7 +104,8 @@ def strata_settings(app: App | None = None) -> StrataSettings:
             if first["type"] == "string_pattern_mismatch"
             else str(first["msg"]).removeprefix("Value error, ")
         )
-        raise StrataError(f"{name}={first.get('input')!r} is invalid: {reason}") from None
+        given = os.environ.get(name, first.get("input"))  # as the user wrote it, before any unit was applied
+        raise StrataError(f"{name}={given!r} is invalid: {reason}") from None
 
 
 def configured_url(app: App) -> tuple[URL, str] | None:
