@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from study_assistant.models import DocumentChunk
 
 DEFAULT_EF_SEARCH = 100
+DEFAULT_ITERATIVE_SCAN = "strict_order"
 DEFAULT_K = 10
 
 
@@ -46,8 +47,13 @@ async def use_hnsw_settings(session: AsyncSession, ef_search: int = DEFAULT_EF_S
     `set_config(..., true)` is `SET LOCAL`: behind a transaction pooler a plain
     SET would stay on the server connection and reach another client.
     """
-    await session.execute(select(func.set_config("hnsw.ef_search", str(ef_search), True)))
-    await session.execute(select(func.set_config("hnsw.iterative_scan", "strict_order", True)))
+    for name, value in hnsw_settings(ef_search).items():
+        await session.execute(select(func.set_config(name, value, True)))
+
+
+def hnsw_settings(ef_search: int = DEFAULT_EF_SEARCH, iterative_scan: str = DEFAULT_ITERATIVE_SCAN) -> dict[str, str]:
+    """The pgvector settings `nearest_chunks` runs with (the benchmark measures the same ones)."""
+    return {"hnsw.ef_search": str(ef_search), "hnsw.iterative_scan": iterative_scan}
 
 
 async def nearest_chunks(
