@@ -152,7 +152,7 @@ def _run(connection: Connection, statements: list[Select[Any]], variant: Variant
 
 
 def _hnsw_use(connection: Connection) -> tuple[int, int]:
-    """Scans of the HNSW index and tuples it returned so far (a backend's counters do not flush inside a transaction)."""
+    """HNSW scans and tuples returned so far (a backend does not flush these counters inside a transaction)."""
     used = connection.execute(
         text(
             f"SELECT pg_stat_get_xact_numscans('{HNSW_INDEX}'::regclass), "
