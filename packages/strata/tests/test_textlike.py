@@ -1,4 +1,4 @@
-"""The text-like embeddings: reproducible unit vectors, uneven clusters, a decaying spectrum, off-distribution queries."""
+"""Text-like embeddings: reproducible unit vectors, uneven clusters, a decaying spectrum, off-distribution queries."""
 
 import numpy as np
 from strata.seed import clustered, text_like
@@ -8,8 +8,10 @@ from strata.seed.textlike import TextLike
 def test_same_arguments_give_the_same_unit_vectors() -> None:
     first, first_queries = text_like(500, 64, queries=20, clusters=30, seed=3)
     second, second_queries = text_like(500, 64, queries=20, clusters=30, seed=3)
-    assert first.shape == (500, 64) and first_queries.shape == (20, 64)
-    assert np.array_equal(first, second) and np.array_equal(first_queries, second_queries)
+    assert first.shape == (500, 64)
+    assert first_queries.shape == (20, 64)
+    assert np.array_equal(first, second)
+    assert np.array_equal(first_queries, second_queries)
     assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
     assert not np.array_equal(first, text_like(500, 64, clusters=30, seed=4)[0])
 

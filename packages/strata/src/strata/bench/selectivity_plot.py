@@ -8,6 +8,8 @@ distributions of one variant read as a pair.
 import math
 from typing import Any
 
+from strata.bench.plot import svg_start
+
 WIDTH, HEIGHT, MARGIN = 720, 440, 60
 PALETTE = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")
 
@@ -26,10 +28,7 @@ def recall_selectivity_svg(points: list[dict[str, Any]], title: str) -> str:
         return HEIGHT - MARGIN - value * (HEIGHT - 2 * MARGIN)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        'font-family="sans-serif" font-size="12">',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
-        f'<text x="{WIDTH / 2}" y="24" text-anchor="middle" font-size="14">{title}</text>',
+        *svg_start(WIDTH, HEIGHT, title),
         f'<text x="{(WIDTH - 200) / 2}" y="{HEIGHT - 20}" text-anchor="middle">'
         "share of rows passing the filter (log scale)</text>",
         f'<text x="16" y="{HEIGHT / 2}" transform="rotate(-90 16 {HEIGHT / 2})" text-anchor="middle">recall@10</text>',
