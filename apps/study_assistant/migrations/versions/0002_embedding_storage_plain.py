@@ -9,11 +9,13 @@ Keep `document_chunks.embedding` in the heap page instead of TOAST.
 A 768-d vector is 3 KB, over the 2 KB TOAST threshold, so under the default
 storage (EXTENDED) PostgreSQL tries to compress it (floats do not compress)
 and moves it out of line: every row an exact scan reads costs a TOAST lookup
-and a copy. `strata bench --only exact` on 100,000 chunks measured the exact
-scan at the figures in benchmarks/README.md ("exact"): PLAIN is the winner,
-and it is what the planner uses for small study sessions (see `filtered`).
-PLAIN also skips the compression attempt on every insert. The text and
-array columns stay toastable, so a row still fits its page.
+and a copy. `strata bench --only exact`, 100,000 chunks (293 MB of vectors),
+p50 of an exact scan: EXTENDED 1,175 ms, MAIN 255 ms, PLAIN 244 ms (4.8x
+faster; 218 ms with 2 parallel workers, 3.6x the memory-bandwidth bound
+measured in the same run); benchmarks/README.md, "Exact scan". Exact scans
+are what the planner uses for small study sessions (`strata bench --only
+filtered`). PLAIN also skips the compression attempt on every insert. The
+text and array columns stay toastable, so a row still fits its page.
 
 SET STORAGE applies to rows written afterwards; existing rows move into the
 heap when they are next rewritten (VACUUM FULL or pg_repack, at a quiet time).

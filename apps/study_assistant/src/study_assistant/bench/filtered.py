@@ -31,6 +31,7 @@ from study_assistant.models import DocumentChunk
 from study_assistant.retrieval import DEFAULT_K, hnsw_settings, nearest_chunks_query
 
 SELECTIVITIES = (0.5, 0.1, 0.01, 0.001)
+APP_EF_SEARCH = (100, 200, 400)  # with a filter only some of the ef_search candidates pass: more are needed
 SESSION_INDEX = "ix_document_chunks_session_id"
 GOAL_RECALL, GOAL_P50_MS = 0.95, 5.0
 
@@ -46,7 +47,7 @@ VARIANTS = (
     Variant("hnsw, no iterative scan", hnsw_settings(iterative_scan="off"), force_hnsw=True),
     Variant("hnsw, strict iterative", hnsw_settings(iterative_scan="strict_order"), force_hnsw=True),
     Variant("hnsw, relaxed iterative", hnsw_settings(iterative_scan="relaxed_order"), force_hnsw=True),
-    Variant("app: planner + retrieval settings", hnsw_settings(), force_hnsw=False),
+    *(Variant(f"app: planner, ef_search={ef}", hnsw_settings(ef_search=ef), force_hnsw=False) for ef in APP_EF_SEARCH),
 )
 EXACT = Variant("exact scan", {"enable_indexscan": "off"}, force_hnsw=False)
 

@@ -11,7 +11,7 @@ from typing import Any
 from strata.bench.plot import svg_start
 
 WIDTH, HEIGHT, MARGIN = 720, 440, 60
-PALETTE = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")
+PALETTE = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
 def recall_selectivity_svg(points: list[dict[str, Any]], title: str) -> str:
