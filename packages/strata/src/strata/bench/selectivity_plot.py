@@ -10,7 +10,8 @@ from typing import Any
 
 from strata.bench.plot import svg_start
 
-WIDTH, HEIGHT, MARGIN = 720, 440, 60
+WIDTH, HEIGHT, MARGIN = 860, 440, 60
+LEGEND = 280  # room on the right for the series names
 PALETTE = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -22,14 +23,14 @@ def recall_selectivity_svg(points: list[dict[str, Any]], title: str) -> str:
 
     def x(value: float) -> float:
         share = (math.log10(value) - math.log10(x_low)) / (math.log10(x_high) - math.log10(x_low))
-        return MARGIN + share * (WIDTH - 2 * MARGIN - 200)
+        return MARGIN + share * (WIDTH - 2 * MARGIN - LEGEND)
 
     def y(value: float) -> float:
         return HEIGHT - MARGIN - value * (HEIGHT - 2 * MARGIN)
 
     parts = [
         *svg_start(WIDTH, HEIGHT, title),
-        f'<text x="{(WIDTH - 200) / 2}" y="{HEIGHT - 20}" text-anchor="middle">'
+        f'<text x="{(WIDTH - LEGEND) / 2}" y="{HEIGHT - 20}" text-anchor="middle">'
         "share of rows passing the filter (log scale)</text>",
         f'<text x="16" y="{HEIGHT / 2}" transform="rotate(-90 16 {HEIGHT / 2})" text-anchor="middle">recall@10</text>',
     ]
@@ -54,8 +55,8 @@ def recall_selectivity_svg(points: list[dict[str, Any]], title: str) -> str:
             cx, cy = x(float(p["selectivity"])), y(float(p["recall"]))
             parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{colour}"/>')
         top = MARGIN + 16 * row
-        parts.append(f'<line x1="{WIDTH - 190}" y1="{top - 4}" x2="{WIDTH - 170}" y2="{top - 4}" ')
+        parts.append(f'<line x1="{WIDTH - LEGEND}" y1="{top - 4}" x2="{WIDTH - LEGEND + 20}" y2="{top - 4}" ')
         parts[-1] += f'stroke="{colour}" stroke-width="2"{dash}/>'
-        parts.append(f'<text x="{WIDTH - 165}" y="{top}" font-size="10">{series}</text>')
+        parts.append(f'<text x="{WIDTH - LEGEND + 25}" y="{top}" font-size="10">{series}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
