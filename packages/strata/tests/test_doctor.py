@@ -13,10 +13,11 @@ from typing import Any
 
 import psycopg
 import pytest
-from strata import alembic_api, apps
+from strata import apps
 from strata.cli import main
 from strata.connection.urls import libpq
 from strata.errors import StrataError
+from strata.migrations import alembic_api
 from strata.server import EmbeddedServer
 from strata.server.admin import ensure_database
 from tiny_models import APP

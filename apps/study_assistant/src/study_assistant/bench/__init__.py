@@ -18,17 +18,25 @@ HNSW_INDEX = "ix_document_chunks_embedding_hnsw"
 
 def _parents(url: URL) -> tuple[uuid.UUID, uuid.UUID]:
     """A profile, a study session and a document for the chunks to belong to, from the seed generator."""
+    return _sessions(url, 1)[0]
+
+
+def _sessions(url: URL, count: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """`count` study sessions of one profile, each with a document: (session id, document id) pairs."""
     engine = sync_engine(url, poolclass=pool.NullPool)
+    pairs = []
     try:
         with engine.begin() as connection:
             tables = reflect(connection).tables
             rows = RowInserter(connection, Generator(tables.values(), seed=7))
             profile = rows.insert(tables["profiles"])
-            study = rows.insert(tables["study_sessions"], {"profile_id": profile["id"]})
-            document = rows.insert(tables["documents"], {"session_id": study["id"]})
+            for _ in range(count):
+                study = rows.insert(tables["study_sessions"], {"profile_id": profile["id"]})
+                document = rows.insert(tables["documents"], {"session_id": study["id"]})
+                pairs.append((study["id"], document["id"]))
     finally:
         engine.dispose()
-    return study["id"], document["id"]
+    return pairs
 
 
 def _memory_bandwidth() -> float:

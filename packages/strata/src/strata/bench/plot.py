@@ -7,6 +7,16 @@ WIDTH, HEIGHT, MARGIN = 640, 400, 60
 COLOURS = {"hnsw vector": "#1f77b4", "hnsw halfvec": "#ff7f0e", "exact": "#2ca02c"}
 
 
+def svg_start(width: int, height: int, title: str) -> list[str]:
+    """The opening of a chart: the SVG element, a white background and the title (every chart starts so)."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="14">{title}</text>',
+    ]
+
+
 def recall_latency_svg(points: list[dict[str, Any]], title: str) -> str:
     """`points`: dicts with series, label, recall and p50_ms; x is recall@10, y is p50 latency (ms)."""
     xs = [float(p["recall"]) for p in points]
@@ -23,10 +33,7 @@ def recall_latency_svg(points: list[dict[str, Any]], title: str) -> str:
         return HEIGHT - MARGIN - share * (HEIGHT - 2 * MARGIN)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        'font-family="sans-serif" font-size="12">',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
-        f'<text x="{WIDTH / 2}" y="24" text-anchor="middle" font-size="14">{title}</text>',
+        *svg_start(WIDTH, HEIGHT, title),
         f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}" y2="{HEIGHT - MARGIN}" stroke="black"/>',
         f'<line x1="{MARGIN}" y1="{MARGIN}" x2="{MARGIN}" y2="{HEIGHT - MARGIN}" stroke="black"/>',
         f'<text x="{WIDTH / 2}" y="{HEIGHT - 20}" text-anchor="middle">recall@10</text>',

@@ -55,6 +55,7 @@ def markdown(results: list[Result], environment: dict[str, Any]) -> str:
 
 def save(directory: Path, results: list[Result], environment: dict[str, Any]) -> list[Path]:
     from strata.bench.plot import recall_latency_svg
+    from strata.bench.selectivity_plot import recall_selectivity_svg
 
     directory.mkdir(parents=True, exist_ok=True)
     written = [directory / "results.json", directory / "results.md"]
@@ -64,5 +65,9 @@ def save(directory: Path, results: list[Result], environment: dict[str, Any]) ->
         if "curve" in result.series:
             path = directory / f"{result.name}-recall-latency.svg"
             path.write_text(recall_latency_svg(result.series["curve"], result.title))
+            written.append(path)
+        if "selectivity" in result.series:
+            path = directory / f"{result.name}-recall-selectivity.svg"
+            path.write_text(recall_selectivity_svg(result.series["selectivity"], result.title))
             written.append(path)
     return written

@@ -41,7 +41,7 @@ def bench(
         Path | None, typer.Option("--save", help="Write results.json, results.md and plots here.")
     ] = None,
 ) -> None:
-    """Measure load, kNN, cascade, keys, test databases, pooled connections and seeding as ratios, side by side."""
+    """Measure load, kNN, filtered kNN, the exact scan, cascade, keys, test databases, pooling, seeding: ratios."""
     chosen = select(only)
     started = time.perf_counter()
     results: list[Result] = []

@@ -10,7 +10,7 @@ psycopg or asyncpg alike.
 import io
 import struct
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -60,7 +60,12 @@ def vectors(matrix: Any, kind: str = "vector") -> list[bytes]:  # matrix: numpy 
 
 def payload(rows: Iterable[Sequence[Field]]) -> bytes:
     """The whole COPY stream for rows of already-encoded fields (None for NULL)."""
-    parts = [HEADER]
+    return HEADER + body(rows) + TRAILER
+
+
+def body(rows: Iterable[Sequence[Field]]) -> bytes:
+    """Rows of a COPY stream without its header and trailer: one piece of a stream sent in parts."""
+    parts = []
     for row in rows:
         parts.append(_INT16.pack(len(row)))
         for field in row:
@@ -69,7 +74,6 @@ def payload(rows: Iterable[Sequence[Field]]) -> bytes:
             else:
                 parts.append(_INT32.pack(len(field)))
                 parts.append(field)
-    parts.append(TRAILER)
     return b"".join(parts)
 
 
@@ -93,3 +97,19 @@ async def copy_binary_async(connection: AsyncConnection, table: str, columns: Se
         return
     async with raw.cursor() as cursor, cursor.copy(_statement(table, columns)) as copy:
         await copy.write(data)
+
+
+async def copy_binary_stream_async(
+    connection: AsyncConnection, table: str, columns: Sequence[str], parts: AsyncIterable[bytes]
+) -> None:
+    """The COPY of a stream sent part by part, so the client can encode the next part while the server stores one.
+
+    `parts` joined must be a whole stream (HEADER first, TRAILER last).
+    """
+    raw: Any = (await connection.get_raw_connection()).driver_connection
+    if hasattr(raw, "copy_to_table"):  # asyncpg
+        await raw.copy_to_table(table, source=parts, columns=list(columns), format="binary")
+        return
+    async with raw.cursor() as cursor, cursor.copy(_statement(table, columns)) as copy:
+        async for part in parts:
+            await copy.write(part)

@@ -2,6 +2,7 @@
 
 from strata.seed.generate import Generated, Generator
 from strata.seed.run import SeedContext, SeedReport, reflect, seed_app
+from strata.seed.textlike import text_like
 from strata.seed.values import RowInfo, ValueMaker
 from strata.seed.vectors import VectorShape, clustered
 from strata.seed.writer import RowInserter, write
@@ -18,5 +19,6 @@ __all__ = [
     "clustered",
     "reflect",
     "seed_app",
+    "text_like",
     "write",
 ]
