@@ -61,7 +61,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "bench": LazyCommand(
         "strata.cli.bench",
-        "Measure load, kNN, cascade, keys, test databases, pooled connections and seeding as ratios, side by side.",
+        "Measure load, kNN, filtered kNN, the exact scan, cascade, keys, test databases, pooling, seeding: ratios.",
     ),
     "seed": LazyCommand(
         "strata.cli.seed",

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from alembic.script import Script
+from alembic.script.revision import RevisionError
 from alembic.util.exc import CommandError
 from sqlalchemy.engine import URL
 
@@ -14,6 +15,7 @@ from strata.drift.snapshot import Snapshot, reading, snapshot
 from strata.errors import StrataError
 from strata.migrations import alembic_api
 from strata.migrations.lint import revision_sql, run_squawk
+from strata.migrations.revisions import history_problem
 from strata.plan.datachecks import Violation, added_checks, violations
 from strata.plan.locks import StatementLock, lock_of, statements, table_sizes
 from strata.server.scratch import scratch_database
@@ -36,8 +38,8 @@ def pending(app: App, current: list[str]) -> list[Script]:
     try:
         for revision in current:
             applied |= {s.revision for s in script.iterate_revisions(revision, "base")}
-    except CommandError as error:
-        raise StrataError(f"app {app.name}: the database records a revision no migration file has ({error})") from None
+    except (CommandError, RevisionError) as error:
+        raise history_problem(app, script, current, error) from None
     return [s for s in reversed(list(script.walk_revisions())) if s.revision not in applied]
 
 
