@@ -13,13 +13,21 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from strata.cli import main
+from strata.errors import StrataError
+from strata.scaffold.register import compose_registered
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _snapshot() -> dict[str, bytes]:
-    files = [ROOT / "pyproject.toml", ROOT / "uv.lock", *sorted((ROOT / "docs" / "schema").glob("*"))]
+    files = [
+        ROOT / "pyproject.toml",
+        ROOT / "uv.lock",
+        ROOT / "compose.yaml",
+        *sorted((ROOT / "docs" / "schema").glob("*")),
+    ]
     listing = "\n".join(sorted(os.listdir(ROOT / "apps"))).encode()
     return {str(path): path.read_bytes() for path in files} | {"apps/": listing}
 
@@ -98,3 +106,25 @@ def test_new_app_with_vectors_passes_check_lint_and_its_own_tests(tmp_path: Path
     tests = _run(repo, "pytest", "apps/demo", "-n", "0", "-q", "-p", "no:cacheprovider")
     assert " passed" in tests
     assert "failed" not in tests
+
+
+def test_compose_gains_the_new_apps_database_and_its_three_urls_written_like_the_others() -> None:
+    compose = ROOT / "compose.yaml"
+    before = yaml.safe_load(compose.read_text())
+    after = yaml.safe_load(compose_registered(compose.read_text(), "demo", "DEMO_"))
+    variables = after["x-strata-environment"]
+    for kind in ("DATABASE_URL", "DIRECT_DATABASE_URL", "READ_DATABASE_URL"):
+        like = before["x-strata-environment"][f"NARRAFORGE_{kind}"]
+        assert variables[f"DEMO_{kind}"] == like.replace("/narraforge", "/demo")
+    assert set(variables) - set(before["x-strata-environment"]) == {
+        "DEMO_DATABASE_URL",
+        "DEMO_DIRECT_DATABASE_URL",
+        "DEMO_READ_DATABASE_URL",
+    }
+    script = after["configs"]["primary-init"]["content"]
+    assert script.index("CREATE DATABASE narraforge;") < script.index("CREATE DATABASE demo;")
+
+
+def test_a_compose_file_without_the_apps_is_refused_in_one_line() -> None:
+    with pytest.raises(StrataError, match=r"^cannot find the apps' databases and URLs in compose.yaml; add demo's"):
+        compose_registered("services: {}\n", "demo", "DEMO_")

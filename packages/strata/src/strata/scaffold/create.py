@@ -15,10 +15,10 @@ from pathlib import Path
 from strata.apps import App
 from strata.checks import integrity
 from strata.errors import StrataError
-from strata.scaffold.register import registered
+from strata.scaffold.register import compose_registered, registered
 from strata.scaffold.render import Blueprint
 
-TOUCHED = ("pyproject.toml", "uv.lock", "docs/schema/README.md")
+TOUCHED = ("pyproject.toml", "uv.lock", "compose.yaml", "docs/schema/README.md")
 
 
 def create(root: Path, blueprint: Blueprint, uv: Path) -> Path:
@@ -34,6 +34,9 @@ def create(root: Path, blueprint: Blueprint, uv: Path) -> Path:
         integrity.update(app)
         pyproject = root / "pyproject.toml"
         pyproject.write_text(registered(pyproject.read_text(), blueprint.name, blueprint.tokens()["dist"]))
+        compose = root / "compose.yaml"
+        if compose.is_file():
+            compose.write_text(compose_registered(compose.read_text(), blueprint.name, blueprint.tokens()["PREFIX"]))
         _run([str(uv), "lock"], root, "uv lock")
         _run([str(uv), "sync", "--locked"], root, "uv sync")
         _run([sys.executable, "-m", "strata", "docs", "--app", blueprint.name], root, "strata docs")

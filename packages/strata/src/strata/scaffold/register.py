@@ -1,10 +1,12 @@
-"""Register a new app in the workspace's `pyproject.toml`, where the existing apps are registered.
+"""Register a new app in the workspace's `pyproject.toml` and `compose.yaml`, where the existing apps are.
 
 Three lists name every app: the root project's dependencies (so `uv sync`
 installs it), `[tool.uv.sources]` (from the workspace, not PyPI) and mypy's
 `mypy_path` (so `make lint` type-checks it). Lines are inserted into the file
 as written, so its layout and comments stay; the result is parsed again to
-prove it is still valid TOML that names the app.
+prove it is still valid TOML that names the app. `compose.yaml` gets the app's
+database on the primary and its pooled, direct and read URLs, written like the
+existing apps' (same hosts, ports and role).
 """
 
 import re
@@ -43,3 +45,30 @@ def _append_to_table(text: str, table: str, line: str) -> str:
         return text.rstrip("\n") + f"\n\n[{table}]\n{line}"
     body = found.group(0).rstrip("\n") + "\n"
     return text[: found.start()] + body + line + text[found.start() + len(body) :]
+
+
+_URL_KINDS = {  # variable suffix: a pattern matching an existing app's variable of that kind
+    "DATABASE_URL": r"(?![A-Z0-9_]*(?:DIRECT|READ)_DATABASE_URL)[A-Z0-9_]+_DATABASE_URL",
+    "DIRECT_DATABASE_URL": r"[A-Z0-9_]+_DIRECT_DATABASE_URL",
+    "READ_DATABASE_URL": r"[A-Z0-9_]+_READ_DATABASE_URL",
+}
+
+
+def compose_registered(text: str, name: str, prefix: str) -> str:
+    """`text` (compose.yaml) with the app's database and its three URLs added after the existing apps'."""
+    databases = list(re.finditer(r"^([ \t]+)CREATE DATABASE \w+;\n", text, re.MULTILINE))
+    environment = re.search(r"^x-strata-environment:\n(?:[ \t]+.*\n)+", text, re.MULTILINE)
+    if not databases or environment is None:
+        raise StrataError(f"cannot find the apps' databases and URLs in compose.yaml; add {name}'s by hand")
+    last = databases[-1]
+    text = text[: last.end()] + f"{last.group(1)}CREATE DATABASE {name};\n" + text[last.end() :]
+    lines = "".join(f"  {prefix}{kind}: {_url_like(text, pattern, name)}\n" for kind, pattern in _URL_KINDS.items())
+    return text[: environment.end()] + lines + text[environment.end() :]
+
+
+def _url_like(text: str, variable: str, name: str) -> str:
+    """An existing app's URL of this kind, pointing at database `name` instead."""
+    found = re.search(rf"^[ \t]+{variable}: (\S+?://\S+?/)\w+(\S*)$", text, re.MULTILINE)
+    if found is None:
+        raise StrataError(f"cannot find an app's {variable[-20:]} in compose.yaml to copy; add {name}'s by hand")
+    return f"{found.group(1)}{name}{found.group(2)}"
