@@ -33,8 +33,13 @@ def new_app(
     if problem:
         raise StrataError(problem)
     target = create(root, Blueprint(name, driver, vector), _uv(root))
-    console.print(f"created {target.relative_to(root)}: registered in pyproject.toml, locked, docs written")
-    console.print("next: make up && make check && make test; edit the example model, then `make migrate` in the app")
+    done = f"created {target.relative_to(root)}: registered in pyproject.toml and compose.yaml, locked, docs written"
+    console.print(done, highlight=False, soft_wrap=True)
+    console.print(
+        "next: make up && make check && make test; edit the example model, then `make migrate` in the app",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _uv(root: Path) -> Path:
