@@ -111,18 +111,19 @@ def test_new_app_with_vectors_passes_check_lint_and_its_own_tests(tmp_path: Path
 def test_compose_gains_the_new_apps_database_and_its_three_urls_written_like_the_others() -> None:
     compose = ROOT / "compose.yaml"
     before = yaml.safe_load(compose.read_text())
-    after = yaml.safe_load(compose_registered(compose.read_text(), "demo", "DEMO_"))
+    # "probe": a name no app has, so this holds after `strata new-app demo` too
+    after = yaml.safe_load(compose_registered(compose.read_text(), "probe", "PROBE_"))
     variables = after["x-strata-environment"]
     for kind in ("DATABASE_URL", "DIRECT_DATABASE_URL", "READ_DATABASE_URL"):
         like = before["x-strata-environment"][f"NARRAFORGE_{kind}"]
-        assert variables[f"DEMO_{kind}"] == like.replace("/narraforge", "/demo")
+        assert variables[f"PROBE_{kind}"] == like.replace("/narraforge", "/probe")
     assert set(variables) - set(before["x-strata-environment"]) == {
-        "DEMO_DATABASE_URL",
-        "DEMO_DIRECT_DATABASE_URL",
-        "DEMO_READ_DATABASE_URL",
+        "PROBE_DATABASE_URL",
+        "PROBE_DIRECT_DATABASE_URL",
+        "PROBE_READ_DATABASE_URL",
     }
     script = after["configs"]["primary-init"]["content"]
-    assert script.index("CREATE DATABASE narraforge;") < script.index("CREATE DATABASE demo;")
+    assert script.index("CREATE DATABASE narraforge;") < script.index("CREATE DATABASE probe;")
 
 
 def test_a_compose_file_without_the_apps_is_refused_in_one_line() -> None:
