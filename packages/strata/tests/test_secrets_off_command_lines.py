@@ -24,15 +24,29 @@ from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY
 INSTALLED = dict(apps.discover())
 
 
-def _command_lines() -> dict[int, str]:
-    found = {}
+def _command_lines(root: int) -> dict[int, str]:
+    """The command line of `root` and of every process below it.
+
+    Only strata's own processes count: tests running beside this one may pass the same
+    canary password on their command lines on purpose (a `--database-url` the user chose).
+    """
+    found: dict[int, str] = {}
+    parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
+                stat = (entry / "stat").read_text(errors="replace")
                 found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             except OSError:
                 continue  # the process ended while we looked
-    return found
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])  # the field after the state
+    return {pid: line for pid, line in found.items() if _descends_from(pid, root, parents)}
+
+
+def _descends_from(pid: int, root: int, parents: dict[int, int]) -> bool:
+    while pid not in (root, 0, 1):
+        pid = parents.get(pid, 0)
+    return pid == root
 
 
 def _psql_sessions(admin: psycopg.Connection[tuple[object, ...]]) -> int:
@@ -61,8 +75,8 @@ def test_strata_psql_keeps_the_password_off_every_command_line(password_server: 
             while _psql_sessions(admin) == before:  # every look at /proc while psql connects and runs
                 assert psql.poll() is None, psql.communicate()
                 assert time.monotonic() < deadline, "psql never connected"
-                seen |= _command_lines()
-            seen |= _command_lines()
+                seen |= _command_lines(psql.pid)
+            seen |= _command_lines(psql.pid)
             out, err = psql.communicate("SELECT 'in as ' || current_user;\n", timeout=30)
         finally:
             psql.kill()
