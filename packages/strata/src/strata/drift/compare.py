@@ -46,11 +46,9 @@ def compare(reference: Snapshot, live: Snapshot) -> list[Difference]:
     return found
 
 
-def unknown_revisions(recorded: list[str], known: set[str]) -> list[Difference]:
+def unknown_revision_differences(unknown: list[str]) -> list[Difference]:
     return [
-        Difference("revision", r, "unknown", "the database records it, and no migration file has it")
-        for r in recorded
-        if r not in known
+        Difference("revision", r, "unknown", "the database records it, and no migration file has it") for r in unknown
     ]
 
 

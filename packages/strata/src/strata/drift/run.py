@@ -8,9 +8,10 @@ from strata.apps import App
 from strata.connection.connect import connect
 from strata.connection.resolve import migration_url
 from strata.connection.urls import mask
-from strata.drift.compare import Difference, compare, unknown_revisions
+from strata.drift.compare import Difference, compare, unknown_revision_differences
 from strata.drift.snapshot import Snapshot, live_snapshot, snapshot
 from strata.migrations import alembic_api
+from strata.migrations.revisions import unknown_revisions
 from strata.server.scratch import scratch_database
 
 
@@ -44,9 +45,9 @@ def drift(app: App, url: URL) -> DriftReport:
     """Every difference between the database at `url` and the app's migrations; writes nothing there."""
     live = live_snapshot(url)
     report = DriftReport(app.name, mask(url), live.revisions)
-    known = {script.revision for script in alembic_api.script_directory(app).walk_revisions()}
-    report.differences = unknown_revisions(live.revisions, known)
-    targets = [r for r in live.revisions if r in known]
+    unknown = unknown_revisions(alembic_api.script_directory(app), live.revisions)
+    report.differences = unknown_revision_differences(unknown)
+    targets = [r for r in live.revisions if r not in unknown]
     if report.differences and not targets:
         return report  # nothing known to build a reference from: comparing with an empty schema is noise
     report.differences += compare(reference(app, targets), live)
