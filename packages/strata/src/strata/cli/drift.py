@@ -4,11 +4,13 @@ import json
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import URL
 
 from strata import apps
 from strata.cli import console
+from strata.connection.resolve import migration_url
 from strata.connection.urls import parse
-from strata.drift.run import DriftReport, drift, live_url
+from strata.drift.run import DriftReport, drift
 from strata.errors import StrataError
 
 
@@ -75,7 +77,9 @@ def drift_command(
     if database_url is not None and app_name is None:
         raise StrataError("--database-url needs --app: name the app whose migrations the database should match")
     reports = [
-        drift(app, parse(database_url, driver=app.driver, source="--database-url") if database_url else live_url(app))
+        drift(
+            app, parse(database_url, driver=app.driver, source="--database-url") if database_url else migration_url(app)
+        )
         for app in selected
     ]
     if as_json:
@@ -85,6 +89,13 @@ def drift_command(
             _print(report)
     if not all(report.clean for report in reports):
         raise typer.Exit(1)
+
+
+def _live_url(app: apps.App, database_url: str | None) -> URL:
+    """`--database-url`, else the direct URL where one is set (no pooler between drift and the catalog)."""
+    if database_url:
+        return parse(database_url, driver=app.driver, source="--database-url")
+    return migration_url(app)
 
 
 def register(cli: typer.Typer) -> None:

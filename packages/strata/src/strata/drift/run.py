@@ -6,7 +6,6 @@ from sqlalchemy.engine import URL
 
 from strata.apps import App
 from strata.connection.connect import connect
-from strata.connection.resolve import migration_url
 from strata.connection.urls import mask
 from strata.drift.compare import Difference, compare, unknown_revision_differences
 from strata.drift.snapshot import Snapshot, live_snapshot, snapshot
@@ -25,11 +24,6 @@ class DriftReport:
     @property
     def clean(self) -> bool:
         return not self.differences
-
-
-def live_url(app: App) -> URL:
-    """The direct URL where one is set (no pooler between drift and the catalog), else the app's URL."""
-    return migration_url(app)
 
 
 def reference(app: App, targets: list[str]) -> Snapshot:
