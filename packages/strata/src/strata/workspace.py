@@ -12,6 +12,7 @@ both (pydantic-settings' order for several files: the last one wins).
 """
 
 import tomllib
+from functools import cache
 from pathlib import Path
 
 from strata.apps import App, discover
@@ -32,9 +33,15 @@ def workspace_of(path: Path) -> Path | None:
     return next((folder for folder in (resolved, *resolved.parents) if declares_uv_workspace(folder)), None)
 
 
+@cache
+def _app_workspaces() -> tuple[Path, ...]:
+    """The workspaces of the installed apps, read once a process (as `discover` is)."""
+    return tuple(dict.fromkeys(root for app in discover().values() if (root := workspace_of(app.root))))
+
+
 def installed_workspace() -> Path | None:
     """The workspace holding the installed apps; the one around the current directory if they span several."""
-    roots = list(dict.fromkeys(root for app in discover().values() if (root := workspace_of(app.root))))
+    roots = _app_workspaces()
     here = Path.cwd().resolve()
     around_here = [root for root in roots if here.is_relative_to(root)]
     return next(iter(around_here or roots), None)
