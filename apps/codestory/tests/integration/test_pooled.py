@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from codestory.app import APP
 from codestory.models import User
 from codestory.models.database import close_db, get_session
 from sqlalchemy import func, select
@@ -21,8 +22,8 @@ async def test_8_clients_x_30_transactions_through_pgbouncer(
     strata_pgbouncer: PgBouncer, strata_fresh_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failures = await run_clients_at(
+        APP,
         strata_pgbouncer.url(str(strata_fresh_url.database)),
-        variable="CODESTORY_DATABASE_URL",
         setenv=monkeypatch.setenv,
         reset=close_db,
         dependency=get_session,

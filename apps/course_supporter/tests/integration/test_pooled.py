@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from course_supporter.app import APP
 from course_supporter.storage import database
 from course_supporter.storage.database import get_session
 from course_supporter.storage.orm import Course
@@ -24,8 +25,8 @@ async def test_8_clients_x_30_transactions_through_pgbouncer(
     strata_pgbouncer: PgBouncer, strata_fresh_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failures = await run_clients_at(
+        APP,
         strata_pgbouncer.url(str(strata_fresh_url.database)),
-        variable="COURSE_SUPPORTER_DATABASE_URL",
         setenv=monkeypatch.setenv,
         reset=database.database.dispose,
         dependency=get_session,

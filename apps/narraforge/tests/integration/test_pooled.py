@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from narraforge.app import APP
 from narraforge.models import database
 from narraforge.models.database import get_db
 from narraforge.models.schema import Job
@@ -22,8 +23,8 @@ async def test_8_clients_x_30_transactions_through_pgbouncer(
     strata_pgbouncer: PgBouncer, strata_fresh_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failures = await run_clients_at(
+        APP,
         strata_pgbouncer.url(str(strata_fresh_url.database)),
-        variable="NARRAFORGE_DATABASE_URL",
         setenv=monkeypatch.setenv,
         reset=database.database.dispose,
         dependency=get_db,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strata.testing.clients import run_clients_at
 from strata.testing.pgbouncer import PgBouncer
 from study_assistant import database
+from study_assistant.app import APP
 from study_assistant.database import get_session
 from study_assistant.retrieval import DEFAULT_EF_SEARCH, nearest_chunks
 
@@ -33,8 +34,8 @@ async def test_8_clients_x_30_transactions_through_pgbouncer(
     strata_pgbouncer: PgBouncer, strata_fresh_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failures = await run_clients_at(
+        APP,
         strata_pgbouncer.url(str(strata_fresh_url.database)),
-        variable="STUDY_ASSISTANT_DATABASE_URL",
         setenv=monkeypatch.setenv,
         reset=database.database.dispose,
         dependency=get_session,

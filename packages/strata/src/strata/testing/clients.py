@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from strata.apps import App
+
 SessionDependency = Callable[[], AsyncIterator[AsyncSession]]
 Work = Callable[[AsyncSession], Awaitable[object]]
 
@@ -36,9 +38,9 @@ async def run_clients(
 
 
 async def run_clients_at(
+    app: App,
     url: URL,
     *,
-    variable: str,
     setenv: Callable[[str, str], None],
     reset: Callable[[], Awaitable[None]],
     dependency: SessionDependency,
@@ -46,13 +48,13 @@ async def run_clients_at(
     clients: int = 8,
     transactions: int = 30,
 ) -> list[str]:
-    """Point an app at `url` through its URL variable, then `run_clients` through its own dependency.
+    """Point `app` at `url` through its `<APP>_DATABASE_URL`, then `run_clients` through its own dependency.
 
     `reset` disposes of the app's engine (before, so it is rebuilt from the new
     URL, and after); `setenv` is pytest's `monkeypatch.setenv`, so the variable
     is restored after the test.
     """
-    setenv(variable, url.render_as_string(hide_password=False))
+    setenv(f"{app.env_prefix}DATABASE_URL", url.render_as_string(hide_password=False))
     await reset()
     try:
         return await run_clients(dependency, work, clients=clients, transactions=transactions)

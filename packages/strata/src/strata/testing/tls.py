@@ -36,8 +36,8 @@ async def assert_migrations_and_sessions_work_over_tls(
     await asyncio.to_thread(alembic_api.upgrade, app, through_tls)
     assert summary(empty_url).revision == ",".join(alembic_api.heads(app))
     failures = await run_clients_at(
+        app,
         pgbouncer.url(name, sslmode="require"),
-        variable=f"{app.env_prefix}DATABASE_URL",
         setenv=monkeypatch.setenv,
         reset=reset,
         dependency=dependency,
