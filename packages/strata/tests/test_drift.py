@@ -26,6 +26,7 @@ def test_an_untouched_database_matches_its_migrations(strata: Run, strata_fresh_
     code, out, _err = strata("drift", "--app", "tiny", "--database-url", str(strata_fresh_url))
     assert code == 0, out
     assert out.startswith("tiny: matches its migrations at 0001")
+    assert f"  database: {mask(strata_fresh_url)}" in out.splitlines()  # whole, on a line of its own
 
 
 def test_drift_names_each_hand_made_change_and_writes_nothing(strata: Run, strata_fresh_url: URL) -> None:

@@ -15,20 +15,14 @@ from strata.errors import StrataError
 
 
 def _print(report: DriftReport) -> None:
+    """A headline per app, then its database whole on a line of its own (as `strata up` prints it)."""
     at = ", ".join(report.revisions) or "base (no revision recorded)"
     if report.clean:
-        console.print(
-            f"{report.app}: [green]matches its migrations[/] at {at} ({report.database})",
-            highlight=False,
-            soft_wrap=True,
-        )
-        return
-    count = len(report.differences)
-    console.print(
-        f"{report.app}: [red]{count} difference(s)[/] from its migrations at {at} ({report.database})",
-        highlight=False,
-        soft_wrap=True,
-    )
+        headline = f"{report.app}: [green]matches its migrations[/] at {at}"
+    else:
+        headline = f"{report.app}: [red]{len(report.differences)} difference(s)[/] from its migrations at {at}"
+    console.print(headline, highlight=False, soft_wrap=True)
+    console.print(f"  database: {report.database}", highlight=False, soft_wrap=True, markup=False)
     for difference in report.differences:
         console.print(f"    {difference}", highlight=False, soft_wrap=True)
 

@@ -28,7 +28,12 @@ def _show(app: App, revision: RevisionPlan) -> None:
         if lock.lock == "none":
             continue
         where = ", ".join(_table(t, revision.sizes) for t in lock.tables)
-        say(f"    {lock.lock} on {where or '?'}: {lock.statement[:80]}", highlight=False, soft_wrap=True, markup=False)
+        say(
+            f"    {lock.lock} on {where or '?'}: {_shortened(lock.statement)}",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
     say("  squawk:" + ("" if revision.findings else " no finding"), highlight=False)
     for finding in revision.findings:
         say(f"    {finding}", highlight=False, soft_wrap=True, markup=False)
@@ -60,3 +65,8 @@ def show_plans(targets: list[tuple[App, URL]], *, as_json: bool) -> None:
             console.print(f"{app.name}: nothing pending", highlight=False)
         for revision in found:
             _show(app, revision)
+
+
+def _shortened(statement: str, width: int = 80) -> str:
+    """The statement's start, marked with … when cut (`--json` has it whole)."""
+    return statement if len(statement) <= width else statement[: width - 1] + "…"
