@@ -164,3 +164,15 @@ def test_a_new_foreign_key_counts_orphan_rows(strata_fresh_url: URL) -> None:
     assert [str(v) for v in found] == [
         f"FOREIGN KEY fk_tags_note_id_notes on tags (note_id) → notes: 3 live row(s) violate it, e.g. (id)=({NOTE})"
     ]
+
+
+def test_a_foreign_key_on_a_column_the_revision_adds_is_not_queried_on_live_rows(strata_fresh_url: URL) -> None:
+    """Live rows have no value in a column the revision adds yet: checking its FK must not query that column."""
+    with reading(strata_fresh_url) as conn:
+        with_column = snapshot(conn)
+    execute(strata_fresh_url, "ALTER TABLE tags DROP COLUMN note_id")  # its FK and index go with it
+    with reading(strata_fresh_url) as conn:
+        without_column = snapshot(conn)
+        checks = added_checks(without_column, with_column, {"notes", "tags"})
+        assert violations(conn, checks) == []
+    assert [check.constraint for check in checks] == ["NOT NULL tags.note_id (a new column without a default)"]

@@ -9,4 +9,5 @@ APP = App(
     root=Path(__file__).resolve().parents[2],
     models="course_supporter.storage.orm:Base",
     driver="psycopg",
+    vector_queries={"concepts.embedding": "cosine"},
 )

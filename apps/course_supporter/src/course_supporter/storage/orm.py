@@ -4,7 +4,10 @@ Differences from the seed, on purpose:
 - every FK column is indexed: PostgreSQL does not index FKs by itself, and an
   ON DELETE CASCADE without one scans the whole child table per deleted row;
 - `status` also has a server default, so rows written by raw SQL get one;
-- names of constraints and indexes come from strata's naming convention.
+- names of constraints and indexes come from strata's naming convention;
+- revision 0003 (the next one a live app needs): the HNSW index kNN search
+  uses, the model each embedding came from, and the source a concept was
+  extracted from, all added without blocking the app (see the revision).
 """
 
 import uuid
@@ -12,11 +15,15 @@ from datetime import datetime
 from typing import Any
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import Enum, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from strata.orm import TYPE_ANNOTATION_MAP, CreatedAt, Timestamps, UUIDv7PrimaryKey, new_metadata
 
 SOURCE_TYPES = ("video", "presentation", "text", "web")
+EMBEDDING_MODEL = "text-embedding-3-small"
+# pgvector's defaults, written out so the index states what it was built with (drift compares them).
+HNSW_M = 16
+HNSW_EF_CONSTRUCTION = 64
 PROCESSING_STATUSES = ("pending", "processing", "done", "error")
 
 
@@ -75,6 +82,7 @@ class SourceMaterial(UUIDv7PrimaryKey, CreatedAt, Base):
     error_message: Mapped[str | None] = mapped_column(Text)
 
     course: Mapped["Course"] = relationship(back_populates="source_materials")
+    concepts: Mapped[list["Concept"]] = relationship(back_populates="source_material", passive_deletes=True)
 
 
 class SlideVideoMapping(UUIDv7PrimaryKey, CreatedAt, Base):
@@ -128,8 +136,22 @@ class Lesson(UUIDv7PrimaryKey, CreatedAt, Base):
 
 class Concept(UUIDv7PrimaryKey, CreatedAt, Base):
     __tablename__ = "concepts"
+    __table_args__ = (
+        Index(
+            "ix_concepts_embedding_hnsw",
+            "embedding",
+            postgresql_using="hnsw",
+            postgresql_with={"m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION},
+            postgresql_ops={"embedding": "vector_cosine_ops"},
+        ),
+    )
 
     lesson_id: Mapped[uuid.UUID] = _lesson_fk()
+    source_material_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("source_materials.id", ondelete="SET NULL"),
+        index=True,
+        comment="The source the concept was extracted from; NULL once that source is deleted",
+    )
     title: Mapped[str] = mapped_column(String(500))
     definition: Mapped[str] = mapped_column(Text)
     examples: Mapped[list[Any] | None]
@@ -140,8 +162,14 @@ class Concept(UUIDv7PrimaryKey, CreatedAt, Base):
         Vector(1536),
         comment="OpenAI text-embedding-3-small (1536 dimensions); another model needs an ALTER COLUMN migration",
     )
+    embedding_model: Mapped[str] = mapped_column(
+        String(100),
+        server_default=EMBEDDING_MODEL,
+        comment="The model that computed `embedding`: vectors of different models are not comparable",
+    )
 
     lesson: Mapped["Lesson"] = relationship(back_populates="concepts")
+    source_material: Mapped["SourceMaterial | None"] = relationship(back_populates="concepts")
 
 
 class Exercise(UUIDv7PrimaryKey, CreatedAt, Base):

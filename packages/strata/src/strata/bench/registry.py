@@ -15,7 +15,7 @@ def discover() -> dict[str, Benchmark]:
     return dict(sorted(found.items(), key=lambda item: ORDER.index(item[0]) if item[0] in ORDER else len(ORDER)))
 
 
-ORDER = ["load", "knn", "cascade", "keys", "testdb", "pooled", "seed", "filtered", "exact"]
+ORDER = ["load", "knn", "cascade", "keys", "testdb", "pooled", "seed", "filtered", "exact", "online"]
 
 
 def select(only: list[str] | None) -> dict[str, Benchmark]:

@@ -1,5 +1,6 @@
 """For each constraint a revision adds, the live rows that would violate it, counted read-only."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from psycopg import sql
@@ -29,7 +30,11 @@ class Violation:
 
 def _name(text: str) -> sql.Composable:
     """A column as the catalog names it: an identifier, or an index expression kept as written."""
-    return sql.Identifier(text) if text.replace("_", "a").isalnum() else sql.SQL(f"({text})")
+    return sql.Identifier(text) if _plain(text) else sql.SQL(f"({text})")
+
+
+def _plain(text: str) -> bool:
+    return text.replace("_", "a").isalnum()
 
 
 def _rows_check(constraint: str, table: Table, condition: sql.Composable) -> DataCheck:
@@ -68,14 +73,22 @@ def added_checks(before: Snapshot, after: Snapshot, live: set[str]) -> list[Data
     checks = [
         _unique_check(i)
         for i in after.indexes.values()
-        if i.unique and i.table in tables and (i.name not in before.indexes or not before.indexes[i.name].unique)
+        if i.unique
+        and i.table in tables
+        and _on_live_columns(i.columns, existing[i.table])
+        and (i.name not in before.indexes or not before.indexes[i.name].unique)
     ]
     for table in tables.values():
         checks += _not_null_checks(existing[table.name], table)
         checks += _check_constraints(existing[table.name], table)
     for fk in after.foreign_keys:
         known = {k.name for k in before.foreign_keys}
-        if fk.table in tables and fk.validated and fk.name not in known:
+        if (
+            fk.table in tables
+            and fk.validated
+            and fk.name not in known
+            and _on_live_columns(fk.columns, existing[fk.table])
+        ):
             pairs = sql.SQL(" AND ").join(
                 sql.SQL("p.{} = t.{}").format(sql.Identifier(r), sql.Identifier(c))
                 for c, r in zip(fk.columns, fk.referred_columns, strict=True)
@@ -87,6 +100,15 @@ def added_checks(before: Snapshot, after: Snapshot, live: set[str]) -> list[Data
             label = f"FOREIGN KEY {fk.name} on {fk.table} ({', '.join(fk.columns)}) → {fk.referred_table}"
             checks.append(_rows_check(label, tables[fk.table], condition))
     return checks
+
+
+def _on_live_columns(columns: Sequence[str], live: Table) -> bool:
+    """Whether the live table has every plain column: one the revision adds cannot be queried before it runs.
+
+    Live rows get NULL (or the column's default) in a new column, so a key over it is left unchecked here.
+    """
+    names = {column.name for column in live.columns}
+    return all(column in names for column in columns if _plain(column))
 
 
 def _not_null_checks(before: Table, after: Table) -> list[DataCheck]:
