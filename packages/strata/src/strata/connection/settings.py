@@ -88,8 +88,26 @@ class StrataSettings(BaseSettings):
         default="10min", pattern=_DURATION, description="statement_timeout inside migrations (bare number: seconds)."
     )
 
-    _durations_fit = field_validator("lock_timeout", "statement_timeout")(_within_postgres_limit)
-    _wait_in_seconds = field_validator("migration_lock_wait", mode="before")(_seconds)
+    online_statement_timeout: str = Field(
+        default="0",
+        pattern=_DURATION,
+        description="statement_timeout for concurrent index builds and VALIDATE CONSTRAINT (0: no limit).",
+    )
+    lock_retries: int = Field(
+        default=3, ge=0, le=100, description="Times a revision that hit lock_timeout is rolled back and run again."
+    )
+    lock_retry_backoff: float = Field(
+        default=1,
+        gt=0,
+        le=600,
+        allow_inf_nan=False,
+        description="Seconds (or a duration) before the first retry; each further retry waits twice as long.",
+    )
+
+    _durations_fit = field_validator("lock_timeout", "statement_timeout", "online_statement_timeout")(
+        _within_postgres_limit
+    )
+    _wait_in_seconds = field_validator("migration_lock_wait", "lock_retry_backoff", mode="before")(_seconds)
 
 
 def strata_settings(app: App | None = None) -> StrataSettings:

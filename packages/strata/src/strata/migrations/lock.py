@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from psycopg import sql
 from sqlalchemy.engine import URL
 
 from strata.connection.connect import Conn, connect
@@ -66,7 +67,7 @@ def _acquire(holder: Conn, key: int, database: str, wait: float) -> None:
     while True:
         # The lock lives as long as this transaction; a server-side idle timeout must not end it early.
         holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
-        if _scalar(holder, "SELECT pg_try_advisory_xact_lock(%s)", key):
+        if _try_lock(holder, key):
             return
         if not announced:
             print(
@@ -87,6 +88,14 @@ def _acquire(holder: Conn, key: int, database: str, wait: float) -> None:
         time.sleep(min(RETRY_SECONDS, remaining))  # a back-off between attempts, not a synchronisation
 
 
-def _scalar(conn: Conn, query: str, key: int) -> object:
-    row = conn.execute(query, (key,)).fetchone()
-    return row[0] if row else None
+def _try_lock(conn: Conn, key: int) -> bool:
+    """Take the lock with the key written into the query, not bound as a parameter.
+
+    A statement with bound parameters leaves its portal, and the snapshot it
+    holds, open until the next statement: the idle holder would then keep an
+    xmin for the whole run, and `CREATE INDEX CONCURRENTLY` in the migration
+    waits for every transaction with an older snapshot, so it would wait for
+    the lock holder, which waits for it.
+    """
+    row = conn.execute(sql.SQL("SELECT pg_try_advisory_xact_lock({})").format(key)).fetchone()
+    return bool(row and row[0])

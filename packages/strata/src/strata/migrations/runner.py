@@ -17,6 +17,7 @@ import asyncio
 import logging
 import math
 import sys
+import time
 from logging.config import fileConfig
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from strata.connection.urls import mask, mask_text
 from strata.errors import StrataError
 from strata.migrations import autogen
 from strata.migrations.lock import migration_lock
+from strata.migrations.online import COMMITTED
 from strata.migrations.revisions import history_problem
 
 if TYPE_CHECKING:
@@ -52,7 +54,13 @@ def _options(metadata: MetaData) -> dict[str, Any]:
         "render_item": autogen.render_item,
         "process_revision_directives": autogen.process_revision_directives,
         "transaction_per_migration": True,
+        "on_version_apply": [_nothing_committed_yet],
     }
+
+
+def _nothing_committed_yet(**_: Any) -> None:
+    """A revision was recorded: the next one starts with nothing committed outside its transaction."""
+    context.config.attributes[COMMITTED] = False
 
 
 def _timeouts() -> list[str]:
@@ -106,7 +114,7 @@ def _run_on(connection: Connection, app: App, metadata: MetaData, url: URL | Non
         connection.commit()
         context.configure(connection=connection, **_options(metadata))
         try:
-            context.run_migrations()
+            _run_with_retries()
         except DBAPIError as error:
             raise _failed_revision(error) from error
         except CommandError as error:
@@ -114,38 +122,91 @@ def _run_on(connection: Connection, app: App, metadata: MetaData, url: URL | Non
             raise history_problem(app, context.script, recorded, error) from None
 
 
+def _run_with_retries() -> None:
+    """Run the pending revisions; one that hit lock_timeout is rolled back and run again, with backoff.
+
+    A lock_timeout means some other session held a conflicting lock for
+    longer than the migration may queue traffic behind it; that session is
+    usually a short-lived one, so trying again later usually works. Only a
+    revision that committed nothing yet is retried: its transaction rolled
+    back whole, so running it again is running it once. A revision that
+    committed a part outside its transaction (see `online.py`) is not, since
+    its next run would repeat that part; `online.create_index` failing on its
+    lock first thing is retried, as it dropped the INVALID index it left.
+    """
+    settings = strata_settings()
+    attempt = 0
+    while True:
+        context.config.attributes[COMMITTED] = False
+        try:
+            context.run_migrations()
+            return
+        except DBAPIError as error:
+            if _sqlstate(error) != "55P03" or attempt >= settings.lock_retries or _committed_a_part():
+                raise
+            attempt += 1
+            wait = settings.lock_retry_backoff * 2 ** (attempt - 1)
+            print(
+                f"strata: revision {_revision_in_flight()} hit lock_timeout and was rolled back; "
+                f"retry {attempt} of {settings.lock_retries} in {wait:g} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            time.sleep(wait)  # a backoff before trying again, not a synchronisation
+
+
+def _committed_a_part() -> bool:
+    return bool(context.config.attributes.get(COMMITTED))
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
 def _failed_revision(error: DBAPIError) -> StrataError:
     """Name the revision that failed, with the database's own reason.
 
     Each revision runs in its own transaction, so the failed one is rolled back
-    and the database stays at the revision before it.
+    and the database stays at the revision before it; a revision that committed
+    a part outside its transaction keeps that part, and the message says so.
     """
     reason = mask_text(str(error.orig).strip().splitlines()[0] if error.orig else str(error))
+    stays = context.get_context().get_current_revision() or "base"
+    if _committed_a_part():
+        return StrataError(
+            f"revision {_revision_in_flight()} failed; the database stays recorded at {stays}, but what the revision "
+            f"committed outside its transaction before failing stays applied: {reason}{_hint(error)}"
+        )
+    return StrataError(
+        f"revision {_revision_in_flight()} failed and was rolled back; the database stays at {stays}: "
+        f"{reason}{_hint(error)}"
+    )
+
+
+def _revision_in_flight() -> str:
+    """The revision being applied (or reverted) when the run stopped: the next one after the recorded one."""
     migration_context = context.get_context()
     current = migration_context.get_current_revision()
     direction = getattr(getattr(migration_context, "_migrations_fn", None), "__name__", "upgrade")
     if direction == "downgrade":
-        failed = current
-    else:
-        children = [
-            script.revision
-            for script in context.script.walk_revisions()
-            if (current in script._normalized_down_revisions)
-            or (current is None and not script._normalized_down_revisions)
-        ]
-        failed = ", ".join(children) or "?"
-    stays = current or "base"
-    return StrataError(
-        f"revision {failed} failed and was rolled back; the database stays at {stays}: {reason}{_hint(error)}"
-    )
+        return current or "?"
+    children = [
+        script.revision
+        for script in context.script.walk_revisions()
+        if (current in script._normalized_down_revisions) or (current is None and not script._normalized_down_revisions)
+    ]
+    return ", ".join(children) or "?"
 
 
 def _hint(error: DBAPIError) -> str:
     """The fix for failures a user can act on."""
     orig = error.orig
-    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    if sqlstate == "55P03":
-        return "; another session holds a lock the migration needs: retry when it is idle, or raise STRATA_LOCK_TIMEOUT"
+    if _sqlstate(error) == "55P03":
+        return (
+            "; another session holds a lock the migration needs: retry when it is idle, "
+            "or raise STRATA_LOCK_TIMEOUT or STRATA_LOCK_RETRIES"
+        )
     if 'permission denied to create extension "vector"' in str(orig):
         return _ask_admin_for_vector(error)
     if 'extension "vector"' in str(orig):
