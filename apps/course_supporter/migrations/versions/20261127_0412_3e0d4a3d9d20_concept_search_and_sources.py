@@ -12,10 +12,12 @@ What a live course_supporter needs next, applied while it serves requests:
 - `concepts.source_material_id`, the source a concept was extracted from,
   with its foreign key added NOT VALID and validated after a commit.
 
-Only the two ADD COLUMNs and the NOT VALID foreign key run in the revision's
-transaction: each takes its lock for milliseconds. The validation scan and
-both index builds run outside it (strata.migrations.online), under locks that
-let reads and writes go on. `strata bench --only online` measures this
+Only the two ADD COLUMNs and the NOT VALID foreign key run in a transaction:
+each takes its lock for milliseconds, once the queries already running on
+`concepts` have finished. The HNSW index is built first, so that by then the
+kNN searches are no longer scans of every concept. The index builds and the
+validation scan run outside a transaction (strata.migrations.online), under
+locks that let reads and writes go on. `strata bench --only online` measures this
 revision under load beside the same change written the plain way.
 """
 
@@ -34,6 +36,18 @@ SOURCE_FK = "fk_concepts_source_material_id_source_materials"
 
 
 def upgrade() -> None:
+    # First, so that kNN searches are index scans of milliseconds by the time ADD COLUMN queues
+    # for its ACCESS EXCLUSIVE lock: that lock waits for every query running on concepts.
+    # IF NOT EXISTS: if a later step fails, the index stays built and the next run keeps it.
+    online.create_index(
+        "ix_concepts_embedding_hnsw",
+        "concepts",
+        ["embedding"],
+        postgresql_using="hnsw",
+        postgresql_with={"m": 16, "ef_construction": 64},
+        postgresql_ops={"embedding": "vector_cosine_ops"},
+        if_not_exists=True,
+    )
     op.add_column(
         "concepts",
         sa.Column(
@@ -64,14 +78,6 @@ def upgrade() -> None:
     )
     online.validate_constraint(SOURCE_FK, "concepts")
     online.create_index("ix_concepts_source_material_id", "concepts", ["source_material_id"])
-    online.create_index(
-        "ix_concepts_embedding_hnsw",
-        "concepts",
-        ["embedding"],
-        postgresql_using="hnsw",
-        postgresql_with={"m": 16, "ef_construction": 64},
-        postgresql_ops={"embedding": "vector_cosine_ops"},
-    )
 
 
 def downgrade() -> None:
