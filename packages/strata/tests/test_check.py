@@ -92,6 +92,46 @@ def test_the_intact_app_passes_every_check(tmp_path: Path, run_checks) -> None: 
     assert [r.outcome.status for r in report.results] == [Status.PASS] * len(report.results)
 
 
+NO_ANN_INDEX_MODELS = [
+    (
+        """        Index(
+            "ix_notes_embedding_hnsw",
+            "embedding",
+            postgresql_using="hnsw",
+            postgresql_with={"m": 16, "ef_construction": 64},
+            postgresql_ops={"embedding": "vector_cosine_ops"},
+        ),
+""",
+        "",
+    )
+]
+NO_ANN_INDEX_MIGRATION = [
+    (
+        """    op.create_index(
+        "ix_notes_embedding_hnsw",
+        "notes",
+        ["embedding"],
+        unique=False,
+        postgresql_using="hnsw",
+        postgresql_with={"m": 16, "ef_construction": 64},
+        postgresql_ops={"embedding": "vector_cosine_ops"},
+    )
+""",
+        "",
+    ),
+    ('    op.drop_index("ix_notes_embedding_hnsw", table_name="notes")\n', ""),
+]
+
+
+def test_a_vector_column_without_an_ann_index_warns_and_fails_nothing(tmp_path: Path, run_checks) -> None:  # type: ignore[no-untyped-def]
+    report = run_checks(make_app(tmp_path, "noann", models=NO_ANN_INDEX_MODELS, migration=NO_ANN_INDEX_MIGRATION))
+    assert {r.name: r.outcome.status for r in report.results if r.outcome.status != Status.PASS} == {
+        "vector-indexes": Status.WARN
+    }
+    vector = next(r for r in report.results if r.name == "vector-indexes")
+    assert vector.outcome.summary == "notes.embedding (vector(3)) has no ANN index: kNN queries scan every row"
+
+
 def test_a_set_null_foreign_key_that_nulls_passes(tmp_path: Path, run_checks) -> None:  # type: ignore[no-untyped-def]
     app = make_app(
         tmp_path,

@@ -12,10 +12,17 @@ from strata.checks.report import print_table
 from strata.connection.urls import libpq
 from strata.testing.server import subprocess_env
 
-APP = "course_supporter"  # no ANN index on concepts.embedding yet
+APP = "course_supporter"
+NO_ANN_INDEX = "concepts.embedding (vector(1536)) has no ANN index: kNN queries scan every row"
 
 
-def test_a_warning_shows_as_a_warning_in_the_table_not_as_a_pass(strata_empty_url: URL) -> None:
+def _marks(text: str) -> dict[str, str]:
+    return {
+        line.split("│")[1].strip(): line.split("│")[2].strip() for line in text.splitlines() if line.count("│") == 3
+    }
+
+
+def test_an_app_that_passes_shows_only_passes_in_an_80_column_log(strata_empty_url: URL) -> None:
     done = subprocess.run(
         [
             sys.executable,
@@ -34,17 +41,25 @@ def test_a_warning_shows_as_a_warning_in_the_table_not_as_a_pass(strata_empty_ur
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    rows = {
-        line.split("│")[1].strip(): line.split("│")[2].strip()
-        for line in done.stdout.splitlines()
-        if line.count("│") == 3
-    }
+    rows = _marks(done.stdout)
+    assert set(rows) == set(NAMES)
+    assert set(rows.values()) == {"✓"}
+    assert [line for line in done.stdout.splitlines() if line.startswith(f"{APP} ")] == []  # no warning line
+
+
+def test_a_warning_shows_as_a_warning_in_the_table_not_as_a_pass() -> None:
+    """The warning test_check.py proves the vector-indexes check gives, as the table prints it at 80 columns."""
+    report = _report(APP)
+    report.results = [
+        CheckResult(r.name, Outcome.warned(NO_ANN_INDEX), 1.0) if r.name == "vector-indexes" else r
+        for r in report.results
+    ]
+    out = io.StringIO()
+    print_table(Console(file=out, width=80), [report], 1000)
+    rows = _marks(out.getvalue())
     assert rows["vector-indexes"] == "!"
     assert [name for name, mark in rows.items() if mark != "✓"] == ["vector-indexes"]
-    assert (
-        f"{APP} vector-indexes: concepts.embedding (vector(1536)) has no ANN index: kNN queries scan every row"
-        in done.stdout.splitlines()
-    )
+    assert f"{APP} vector-indexes: {NO_ANN_INDEX}" in out.getvalue().splitlines()
 
 
 def _report(app: str) -> AppReport:
