@@ -1,15 +1,18 @@
 """Online revisions: `strata.migrations.online` on a real server, and what the runner guarantees around them."""
 
+import sys
+from collections.abc import Callable, Iterator
+
 import psycopg
 import pytest
 from sqlalchemy.engine import URL
-from strata import App
+from strata import App, apps
 from strata.connection.urls import libpq
 from strata.errors import StrataError
 from strata.migrations import alembic_api
 from strata.migrations.lint import revision_sql
 from strata.migrations.lock import lock_key
-from tiny_support import execute
+from tiny_support import execute, in_process_strata
 
 HEADER = '''"""{doc}
 
@@ -129,3 +132,167 @@ def test_offline_sql_commits_before_each_online_statement_and_begins_after(onlin
         "COMMIT;",
         "SET statement_timeout = '0s';",
     ]
+
+
+# A transactional revision that counts its attempts in a sequence (sequences ignore rollbacks) and its runs in a table.
+COUNTED_REVISION = (
+    HEADER.format(doc="tags get a weight")
+    + """
+def upgrade() -> None:
+    op.execute("SELECT nextval('attempts')")
+    op.execute("INSERT INTO runs VALUES ('0002')")
+    op.add_column("tags", sa.Column("weight", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("tags", "weight")
+"""
+)
+
+# The same change as strata's data checks can build it on a scratch database, without the counters.
+UNCOUNTED_REVISION = "\n".join(
+    line for line in COUNTED_REVISION.splitlines() if "attempts" not in line and "runs" not in line
+)
+
+# A column on notes, committed before a concurrent index on tags starts to build.
+PARTLY_ONLINE_REVISION = (
+    HEADER.format(doc="notes get a weight; tags an index on their label")
+    + """
+def upgrade() -> None:
+    op.execute("SELECT nextval('attempts')")
+    op.execute("INSERT INTO runs VALUES ('0002')")
+    op.add_column("notes", sa.Column("weight", sa.Integer(), nullable=True))
+    online.create_index("ix_tags_label", "tags", ["label"])
+
+
+def downgrade() -> None:
+    online.drop_index("ix_tags_label", "tags")
+    op.drop_column("notes", "weight")
+"""
+)
+
+
+class StderrWatcher:
+    """sys.stderr for the migration: when `line` is written, `then` runs, before the migration goes on."""
+
+    def __init__(self, line: str, then: Callable[[], object]) -> None:
+        self.line, self.then, self.written = line, then, ""
+
+    def write(self, text: str) -> int:
+        self.written += text
+        if self.line in text:
+            self.then()
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRATA_LOCK_TIMEOUT", "100ms")
+    monkeypatch.setenv("STRATA_LOCK_RETRY_BACKOFF", "10ms")
+
+
+def _app_with(tiny_copy: App, url: URL, revision: str) -> App:
+    (tiny_copy.migrations_dir / "versions" / "0002_next.py").write_text(revision)
+    alembic_api.upgrade(tiny_copy, url, "0001")
+    execute(url, "CREATE SEQUENCE attempts", "CREATE TABLE runs (revision text)")
+    return tiny_copy
+
+
+@pytest.fixture
+def blocker(strata_empty_url: URL) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """Another session, holding a lock on `tags` that every ALTER TABLE and CREATE INDEX CONCURRENTLY waits for."""
+    with psycopg.connect(libpq(strata_empty_url)) as conn:
+        yield conn
+
+
+def _hold(blocker: psycopg.Connection[tuple[object, ...]]) -> None:
+    blocker.execute("LOCK TABLE tags IN SHARE UPDATE EXCLUSIVE MODE")
+
+
+def test_a_revision_that_hit_lock_timeout_is_rolled_back_and_retried_once_the_lock_is_free(
+    tiny_copy: App,
+    strata_empty_url: URL,
+    blocker: psycopg.Connection[tuple[object, ...]],
+    quick_retries: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = _app_with(tiny_copy, strata_empty_url, COUNTED_REVISION)
+    _hold(blocker)
+    watcher = StderrWatcher("retry 1 of 3", blocker.rollback)
+    monkeypatch.setattr(sys, "stderr", watcher)
+    alembic_api.upgrade(app, strata_empty_url, "head")
+    assert watcher.written == "strata: revision 0002 hit lock_timeout and was rolled back; retry 1 of 3 in 0.01 s\n"
+    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert _one(strata_empty_url, "SELECT last_value FROM attempts") == [(2,)]
+    assert _one(strata_empty_url, "SELECT revision FROM runs") == [("0002",)]
+
+
+def test_a_lock_never_released_gives_up_after_the_retries_in_one_line(
+    tiny_copy: App,
+    strata_empty_url: URL,
+    blocker: psycopg.Connection[tuple[object, ...]],
+    quick_retries: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = _app_with(tiny_copy, strata_empty_url, UNCOUNTED_REVISION)
+    _hold(blocker)
+    strata = in_process_strata(monkeypatch, capsys)
+    monkeypatch.setattr(apps, "discover", lambda: {"tiny": app})
+    code, _out, err = strata("up", "--app", "tiny", TINY_DATABASE_URL=str(strata_empty_url), STRATA_LOCK_RETRIES="2")
+    assert code == 1
+    assert err.splitlines() == [
+        "strata: revision 0002 hit lock_timeout and was rolled back; retry 1 of 2 in 0.01 s",
+        "strata: revision 0002 hit lock_timeout and was rolled back; retry 2 of 2 in 0.02 s",
+        "error: revision 0002 failed and was rolled back; the database stays at 0001: canceling statement due"
+        " to lock timeout; another session holds a lock the migration needs: retry when it is idle, or raise"
+        " STRATA_LOCK_TIMEOUT or STRATA_LOCK_RETRIES",
+    ]
+    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert _one(strata_empty_url, "SELECT count(*) FROM pg_attribute WHERE attname = 'weight'") == [(0,)]
+
+
+def test_a_concurrent_build_that_hit_lock_timeout_first_thing_is_retried(
+    online_app: App,
+    strata_empty_url: URL,
+    blocker: psycopg.Connection[tuple[object, ...]],
+    quick_retries: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alembic_api.upgrade(online_app, strata_empty_url, "0001")
+    _hold(blocker)
+    watcher = StderrWatcher("retry 1 of 3", blocker.rollback)
+    monkeypatch.setattr(sys, "stderr", watcher)
+    alembic_api.upgrade(online_app, strata_empty_url, "head")
+    assert watcher.written.count("hit lock_timeout") == 1
+    assert _one(strata_empty_url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'uq_tags_label'::regclass") == [
+        (True,)
+    ]
+    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0002",)]
+
+
+def test_a_revision_that_committed_a_part_is_not_retried(
+    tiny_copy: App,
+    strata_empty_url: URL,
+    blocker: psycopg.Connection[tuple[object, ...]],
+    quick_retries: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = _app_with(tiny_copy, strata_empty_url, PARTLY_ONLINE_REVISION)
+    watcher = StderrWatcher("hit lock_timeout", lambda: None)
+    monkeypatch.setattr(sys, "stderr", watcher)
+    _hold(blocker)
+    with pytest.raises(StrataError) as failed:
+        alembic_api.upgrade(app, strata_empty_url, "head")
+    assert watcher.written == ""
+    assert str(failed.value).startswith(
+        "revision 0002 failed; the database stays recorded at 0001, but what the revision committed outside its"
+        " transaction before failing stays applied: canceling statement due to lock timeout"
+    )
+    assert _one(strata_empty_url, "SELECT last_value FROM attempts") == [(1,)]
+    assert _one(strata_empty_url, "SELECT count(*) FROM runs") == [(1,)]
+    assert _one(strata_empty_url, "SELECT to_regclass('ix_tags_label')") == [(None,)]
+    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0001",)]
