@@ -21,11 +21,11 @@ _RULES: list[tuple[str, str]] = [
     (rf"CREATE (?:UNIQUE )?INDEX .*? ON (?:ONLY )?{_NAME}", "SHARE (blocks writes)"),
     (rf"ALTER TABLE (?:ONLY )?{_NAME} VALIDATE CONSTRAINT", _ONLINE),
     (
-        rf"ALTER TABLE (?:ONLY )?{_NAME} ADD CONSTRAINT \S+ FOREIGN KEY .*? REFERENCES {_NAME}.* NOT VALID;?$",
+        rf"ALTER TABLE (?:ONLY )?{_NAME} ADD CONSTRAINT \S+ FOREIGN KEY ?\(.*?\) REFERENCES {_NAME}.* NOT VALID;?$",
         "SHARE ROW EXCLUSIVE (blocks writes" + _BRIEFLY,
     ),
     (
-        rf"ALTER TABLE (?:ONLY )?{_NAME} ADD CONSTRAINT \S+ FOREIGN KEY .*? REFERENCES {_NAME}",
+        rf"ALTER TABLE (?:ONLY )?{_NAME} ADD CONSTRAINT \S+ FOREIGN KEY ?\(.*?\) REFERENCES {_NAME}",
         "SHARE ROW EXCLUSIVE (blocks writes)",
     ),
     (
