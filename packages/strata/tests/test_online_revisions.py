@@ -2,6 +2,7 @@
 
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import psycopg
 import pytest
@@ -296,3 +297,77 @@ def test_a_revision_that_committed_a_part_is_not_retried(
     assert _one(strata_empty_url, "SELECT count(*) FROM runs") == [(1,)]
     assert _one(strata_empty_url, "SELECT to_regclass('ix_tags_label')") == [(None,)]
     assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0001",)]
+
+
+# Validating this CHECK takes 0.3 s a row: longer than the statement_timeout the tests below give blocking statements.
+SLOW_VALIDATION = (
+    HEADER.format(doc="a check that is slow to validate")
+    + """
+def upgrade() -> None:
+    op.create_check_constraint(
+        op.f("ck_notes_slow"), "notes", "pg_sleep(0.3)::text = ''", postgresql_not_valid=True
+    )
+    online.validate_constraint("ck_notes_slow", "notes")
+
+
+def downgrade() -> None:
+    op.drop_constraint(op.f("ck_notes_slow"), "notes", type_="check")
+"""
+)
+
+
+@pytest.fixture
+def slow_app(tiny_copy: App, strata_empty_url: URL, monkeypatch: pytest.MonkeyPatch) -> App:
+    (tiny_copy.migrations_dir / "versions" / "0002_slow.py").write_text(SLOW_VALIDATION)
+    alembic_api.upgrade(tiny_copy, strata_empty_url, "0001")
+    execute(strata_empty_url, f"INSERT INTO notes (id, body, mood) VALUES ('{NOTE}', 'hello', 'calm')")
+    monkeypatch.setenv("STRATA_STATEMENT_TIMEOUT", "100ms")
+    return tiny_copy
+
+
+def test_an_online_statement_runs_under_the_online_statement_timeout(slow_app: App, strata_empty_url: URL) -> None:
+    alembic_api.upgrade(slow_app, strata_empty_url, "head")
+    assert _one(strata_empty_url, "SELECT convalidated FROM pg_constraint WHERE conname = 'ck_notes_slow'") == [(True,)]
+
+
+def test_the_online_statement_timeout_is_configurable_and_a_committed_part_is_named(
+    slow_app: App, strata_empty_url: URL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STRATA_ONLINE_STATEMENT_TIMEOUT", "100ms")
+    with pytest.raises(StrataError) as failed:
+        alembic_api.upgrade(slow_app, strata_empty_url, "head")
+    assert str(failed.value) == (
+        "revision 0002 failed; the database stays recorded at 0001, but what the revision committed outside its"
+        " transaction before failing stays applied: canceling statement due to statement timeout"
+    )
+    assert _one(strata_empty_url, "SELECT convalidated FROM pg_constraint WHERE conname = 'ck_notes_slow'") == [
+        (False,)
+    ]
+    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0001",)]
+
+
+def test_the_helpers_run_on_an_async_migration_environment(online_app: App, strata_empty_url: URL) -> None:
+    asyncpg_app = replace(online_app, driver="asyncpg", async_migrations=True)
+    alembic_api.upgrade(asyncpg_app, strata_empty_url, "head")
+    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert _one(strata_empty_url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'uq_tags_label'::regclass") == [
+        (True,)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        ("STRATA_LOCK_RETRIES", "-1", "Input should be greater than or equal to 0"),
+        ("STRATA_LOCK_RETRIES", "1000", "Input should be less than or equal to 100"),
+        ("STRATA_LOCK_RETRY_BACKOFF", "0", "Input should be greater than 0"),
+        ("STRATA_LOCK_RETRY_BACKOFF", "1h", "Input should be less than or equal to 600"),
+        ("STRATA_ONLINE_STATEMENT_TIMEOUT", "soon", "use a duration such as 500ms, 5s or 1min"),
+    ],
+)
+def test_absurd_retry_and_timeout_settings_are_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], variable: str, value: str, reason: str
+) -> None:
+    strata = in_process_strata(monkeypatch, capsys)
+    code, _out, err = strata("up", "--app", "tiny", **{variable: value})
+    assert (code, err) == (1, f"error: {variable}={value!r} is invalid: {reason}")
