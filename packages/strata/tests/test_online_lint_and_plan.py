@@ -8,29 +8,15 @@ from strata import App, apps
 from strata.connection.connect import connect
 from strata.migrations.lint import lint_app, revision_sql
 from strata.plan.locks import StatementLock, lock_of, on_tables, statements
-from tiny_support import Run, in_process_strata
+from tiny_support import Run, in_process_strata, next_revision
 
-HEADER = '''"""tags get a parent note, an index on it, and unique labels
-
-Revision ID: 0002
-Revises: 0001
-"""
-
-import sqlalchemy as sa
-from alembic import op
-
-from strata.migrations import online
-
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
-
-
+HEADER = (
+    next_revision(doc="tags get a parent note, an index on it, and unique labels")
+    + """
 def downgrade() -> None:
     pass
-
-'''
+"""
+)
 
 PLAIN = (
     HEADER

@@ -2,7 +2,7 @@
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import psycopg
 import pytest
@@ -13,29 +13,11 @@ from strata.errors import StrataError
 from strata.migrations import alembic_api
 from strata.migrations.lint import revision_sql
 from strata.migrations.lock import lock_key
-from tiny_support import execute, in_process_strata
-
-HEADER = '''"""{doc}
-
-Revision ID: 0002
-Revises: 0001
-"""
-
-import sqlalchemy as sa
-from alembic import op
-
-from strata.migrations import online
-
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
-
-'''
+from tiny_support import execute, in_process_strata, next_revision
 
 # Every helper, and a record of who holds tiny's migration lock while the online part runs.
 ONLINE_REVISION = (
-    HEADER.format(doc="labels unique, built concurrently; a tired mood; short labels")
+    next_revision(doc="labels unique, built concurrently; a tired mood; short labels")
     + f"""
 def upgrade() -> None:
     online.create_index("uq_tags_label", "tags", ["label"], unique=True)
@@ -137,7 +119,7 @@ def test_offline_sql_commits_before_each_online_statement_and_begins_after(onlin
 
 # A transactional revision that counts its attempts in a sequence (sequences ignore rollbacks) and its runs in a table.
 COUNTED_REVISION = (
-    HEADER.format(doc="tags get a weight")
+    next_revision(doc="tags get a weight")
     + """
 def upgrade() -> None:
     op.execute("SELECT nextval('attempts')")
@@ -157,7 +139,7 @@ UNCOUNTED_REVISION = "\n".join(
 
 # A column on notes, committed before a concurrent index on tags starts to build.
 PARTLY_ONLINE_REVISION = (
-    HEADER.format(doc="notes get a weight; tags an index on their label")
+    next_revision(doc="notes get a weight; tags an index on their label")
     + """
 def upgrade() -> None:
     op.execute("SELECT nextval('attempts')")
@@ -189,61 +171,60 @@ class StderrWatcher:
         pass
 
 
+@dataclass
+class Contention:
+    """tiny at 0001 on a live database, short lock timeouts and backoff, and another session that can block it."""
+
+    app: App
+    url: URL
+    blocker: psycopg.Connection[tuple[object, ...]]
+    monkeypatch: pytest.MonkeyPatch
+
+    def next_revision(self, revision: str) -> App:
+        (self.app.migrations_dir / "versions" / "0002_next.py").write_text(revision)
+        return self.app
+
+    def hold(self) -> None:
+        """Lock `tags` as every ALTER TABLE and CREATE INDEX CONCURRENTLY on it must wait for."""
+        self.blocker.execute("LOCK TABLE tags IN SHARE UPDATE EXCLUSIVE MODE")
+
+    def watch(self, line: str, then: Callable[[], object] = lambda: None) -> StderrWatcher:
+        watcher = StderrWatcher(line, then)
+        self.monkeypatch.setattr(sys, "stderr", watcher)
+        return watcher
+
+
 @pytest.fixture
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+def contention(tiny_copy: App, strata_empty_url: URL, monkeypatch: pytest.MonkeyPatch) -> Iterator[Contention]:
     monkeypatch.setenv("STRATA_LOCK_TIMEOUT", "100ms")
     monkeypatch.setenv("STRATA_LOCK_RETRY_BACKOFF", "10ms")
-
-
-def _app_with(tiny_copy: App, url: URL, revision: str) -> App:
-    (tiny_copy.migrations_dir / "versions" / "0002_next.py").write_text(revision)
-    alembic_api.upgrade(tiny_copy, url, "0001")
-    execute(url, "CREATE SEQUENCE attempts", "CREATE TABLE runs (revision text)")
-    return tiny_copy
-
-
-@pytest.fixture
-def blocker(strata_empty_url: URL) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
-    """Another session, holding a lock on `tags` that every ALTER TABLE and CREATE INDEX CONCURRENTLY waits for."""
-    with psycopg.connect(libpq(strata_empty_url)) as conn:
-        yield conn
-
-
-def _hold(blocker: psycopg.Connection[tuple[object, ...]]) -> None:
-    blocker.execute("LOCK TABLE tags IN SHARE UPDATE EXCLUSIVE MODE")
+    alembic_api.upgrade(tiny_copy, strata_empty_url, "0001")
+    execute(strata_empty_url, "CREATE SEQUENCE attempts", "CREATE TABLE runs (revision text)")
+    with psycopg.connect(libpq(strata_empty_url)) as blocker:
+        yield Contention(tiny_copy, strata_empty_url, blocker, monkeypatch)
 
 
 def test_a_revision_that_hit_lock_timeout_is_rolled_back_and_retried_once_the_lock_is_free(
-    tiny_copy: App,
-    strata_empty_url: URL,
-    blocker: psycopg.Connection[tuple[object, ...]],
-    quick_retries: None,
-    monkeypatch: pytest.MonkeyPatch,
+    contention: Contention,
 ) -> None:
-    app = _app_with(tiny_copy, strata_empty_url, COUNTED_REVISION)
-    _hold(blocker)
-    watcher = StderrWatcher("retry 1 of 3", blocker.rollback)
-    monkeypatch.setattr(sys, "stderr", watcher)
-    alembic_api.upgrade(app, strata_empty_url, "head")
+    app, url = contention.next_revision(COUNTED_REVISION), contention.url
+    contention.hold()
+    watcher = contention.watch("retry 1 of 3", then=contention.blocker.rollback)
+    alembic_api.upgrade(app, url, "head")
     assert watcher.written == "strata: revision 0002 hit lock_timeout and was rolled back; retry 1 of 3 in 0.01 s\n"
-    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0002",)]
-    assert _one(strata_empty_url, "SELECT last_value FROM attempts") == [(2,)]
-    assert _one(strata_empty_url, "SELECT revision FROM runs") == [("0002",)]
+    assert _one(url, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert _one(url, "SELECT last_value FROM attempts") == [(2,)]
+    assert _one(url, "SELECT revision FROM runs") == [("0002",)]
 
 
 def test_a_lock_never_released_gives_up_after_the_retries_in_one_line(
-    tiny_copy: App,
-    strata_empty_url: URL,
-    blocker: psycopg.Connection[tuple[object, ...]],
-    quick_retries: None,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    contention: Contention, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    app = _app_with(tiny_copy, strata_empty_url, UNCOUNTED_REVISION)
-    _hold(blocker)
-    strata = in_process_strata(monkeypatch, capsys)
-    monkeypatch.setattr(apps, "discover", lambda: {"tiny": app})
-    code, _out, err = strata("up", "--app", "tiny", TINY_DATABASE_URL=str(strata_empty_url), STRATA_LOCK_RETRIES="2")
+    app, url = contention.next_revision(UNCOUNTED_REVISION), contention.url
+    contention.hold()
+    strata = in_process_strata(contention.monkeypatch, capsys)
+    contention.monkeypatch.setattr(apps, "discover", lambda: {"tiny": app})
+    code, _out, err = strata("up", "--app", "tiny", TINY_DATABASE_URL=str(url), STRATA_LOCK_RETRIES="2")
     assert code == 1
     assert err.splitlines() == [
         "strata: revision 0002 hit lock_timeout and was rolled back; retry 1 of 2 in 0.01 s",
@@ -252,56 +233,40 @@ def test_a_lock_never_released_gives_up_after_the_retries_in_one_line(
         " to lock timeout; another session holds a lock the migration needs: retry when it is idle, or raise"
         " STRATA_LOCK_TIMEOUT or STRATA_LOCK_RETRIES",
     ]
-    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0001",)]
-    assert _one(strata_empty_url, "SELECT count(*) FROM pg_attribute WHERE attname = 'weight'") == [(0,)]
+    assert _one(url, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert _one(url, "SELECT count(*) FROM pg_attribute WHERE attname = 'weight'") == [(0,)]
 
 
-def test_a_concurrent_build_that_hit_lock_timeout_first_thing_is_retried(
-    online_app: App,
-    strata_empty_url: URL,
-    blocker: psycopg.Connection[tuple[object, ...]],
-    quick_retries: None,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    alembic_api.upgrade(online_app, strata_empty_url, "0001")
-    _hold(blocker)
-    watcher = StderrWatcher("retry 1 of 3", blocker.rollback)
-    monkeypatch.setattr(sys, "stderr", watcher)
-    alembic_api.upgrade(online_app, strata_empty_url, "head")
+def test_a_concurrent_build_that_hit_lock_timeout_first_thing_is_retried(contention: Contention) -> None:
+    app, url = contention.next_revision(ONLINE_REVISION), contention.url
+    contention.hold()
+    watcher = contention.watch("retry 1 of 3", then=contention.blocker.rollback)
+    alembic_api.upgrade(app, url, "head")
     assert watcher.written.count("hit lock_timeout") == 1
-    assert _one(strata_empty_url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'uq_tags_label'::regclass") == [
-        (True,)
-    ]
-    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert _one(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'uq_tags_label'::regclass") == [(True,)]
+    assert _one(url, "SELECT version_num FROM alembic_version") == [("0002",)]
 
 
-def test_a_revision_that_committed_a_part_is_not_retried(
-    tiny_copy: App,
-    strata_empty_url: URL,
-    blocker: psycopg.Connection[tuple[object, ...]],
-    quick_retries: None,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    app = _app_with(tiny_copy, strata_empty_url, PARTLY_ONLINE_REVISION)
-    watcher = StderrWatcher("hit lock_timeout", lambda: None)
-    monkeypatch.setattr(sys, "stderr", watcher)
-    _hold(blocker)
+def test_a_revision_that_committed_a_part_is_not_retried(contention: Contention) -> None:
+    app, url = contention.next_revision(PARTLY_ONLINE_REVISION), contention.url
+    contention.hold()
+    watcher = contention.watch("hit lock_timeout")
     with pytest.raises(StrataError) as failed:
-        alembic_api.upgrade(app, strata_empty_url, "head")
+        alembic_api.upgrade(app, url, "head")
     assert watcher.written == ""
     assert str(failed.value).startswith(
         "revision 0002 failed; the database stays recorded at 0001, but what the revision committed outside its"
         " transaction before failing stays applied: canceling statement due to lock timeout"
     )
-    assert _one(strata_empty_url, "SELECT last_value FROM attempts") == [(1,)]
-    assert _one(strata_empty_url, "SELECT count(*) FROM runs") == [(1,)]
-    assert _one(strata_empty_url, "SELECT to_regclass('ix_tags_label')") == [(None,)]
-    assert _one(strata_empty_url, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert _one(url, "SELECT last_value FROM attempts") == [(1,)]
+    assert _one(url, "SELECT count(*) FROM runs") == [(1,)]
+    assert _one(url, "SELECT to_regclass('ix_tags_label')") == [(None,)]
+    assert _one(url, "SELECT version_num FROM alembic_version") == [("0001",)]
 
 
 # Validating this CHECK takes 0.3 s a row: longer than the statement_timeout the tests below give blocking statements.
 SLOW_VALIDATION = (
-    HEADER.format(doc="a check that is slow to validate")
+    next_revision(doc="a check that is slow to validate")
     + """
 def upgrade() -> None:
     op.create_check_constraint(
