@@ -15,9 +15,9 @@ def lint(
     app_name: Annotated[str | None, typer.Option("--app", help="Only this app (default: all installed apps).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print findings as JSON.")] = False,
 ) -> None:
-    """Lint each revision's SQL with squawk, with the safe alternative to each finding; initial revisions are exempt.
+    """Lint each revision's SQL with squawk; initial revisions are exempt. Exit 1 on any finding.
 
-    Exit 1 on any finding.
+    Each finding is followed by the safe way to write the change (`instead: …`).
     """
     report = {app.name: lint_app(app) for app in apps.select(app_name)}
     ok = all(result.ok for results in report.values() for result in results)
