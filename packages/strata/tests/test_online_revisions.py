@@ -264,6 +264,33 @@ def test_a_revision_that_committed_a_part_is_not_retried(contention: Contention)
     assert _one(url, "SELECT version_num FROM alembic_version") == [("0001",)]
 
 
+# A block of two statements: the first commits on its own before the second waits for a lock.
+TWO_STATEMENT_BLOCK = (
+    next_revision(doc="a table made in a block, then a column on tags")
+    + """
+def upgrade() -> None:
+    with online.outside_transaction():
+        op.execute("CREATE TABLE made_in_block ()")
+        op.add_column("tags", sa.Column("blocked", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    pass
+"""
+)
+
+
+def test_a_block_that_failed_after_a_statement_is_not_retried(contention: Contention) -> None:
+    app, url = contention.next_revision(TWO_STATEMENT_BLOCK), contention.url
+    contention.hold()
+    watcher = contention.watch("hit lock_timeout")
+    with pytest.raises(StrataError) as failed:
+        alembic_api.upgrade(app, url, "head")
+    assert watcher.written == ""
+    assert "what the revision committed outside its transaction before failing stays applied" in str(failed.value)
+    assert _one(url, "SELECT to_regclass('made_in_block') IS NOT NULL") == [(True,)]
+
+
 # Validating this CHECK takes 0.3 s a row: longer than the statement_timeout the tests below give blocking statements.
 SLOW_VALIDATION = (
     next_revision(doc="a check that is slow to validate")
