@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy.engine import URL
 from strata import App, apps
 from strata.connection.connect import connect
+from strata.migrations import alembic_api
 from strata.migrations.lint import lint_app, revision_sql
 from strata.plan.locks import StatementLock, lock_of, on_tables, statements
-from tiny_support import Run, in_process_strata, next_revision
+from tiny_support import Run, execute, in_process_strata, next_revision
 
 HEADER = (
     next_revision(doc="tags get a parent note, an index on it, and unique labels")
@@ -45,6 +46,9 @@ def upgrade() -> None:
     online.add_enum_value("mood", "tired", after="busy")
 """
 )
+
+
+NOTE = "00000000-0000-7000-8000-000000000001"
 
 
 def _with(app: App, revision: str) -> App:
@@ -143,3 +147,50 @@ def test_drop_index_locks_the_table_the_catalog_says_the_index_is_on(strata_fres
         assert _what(on_tables(conn, concurrent)) == ("SHARE UPDATE EXCLUSIVE (reads and writes go on)", ("tags",))
         assert _what(on_tables(conn, plain)) == ("ACCESS EXCLUSIVE (blocks reads and writes)", ("notes",))
         assert on_tables(conn, lock_of("DROP INDEX CONCURRENTLY ix_not_there")).tables == ()
+
+
+def test_up_plan_shows_the_online_locks_and_each_findings_alternative(
+    tiny_copy: App, strata: Run, strata_empty_url: URL
+) -> None:
+    alembic_api.upgrade(_with(tiny_copy, ONLINE), strata_empty_url, "0001")
+    code, out, err = strata("up", "--app", "tiny", "--plan", "--json", TINY_DATABASE_URL=str(strata_empty_url))
+    assert code == 0, err
+    [revision] = json.loads(out)["apps"][0]["pending"]
+    assert {
+        "statement": "CREATE INDEX CONCURRENTLY ix_tags_parent_id ON tags (parent_id)",
+        "lock": "SHARE UPDATE EXCLUSIVE (reads and writes go on)",
+        "tables": ["tags"],
+    } in revision["locks"]
+    assert (revision["squawk"], revision["alternatives"]) == ([], {})
+
+    _with(tiny_copy, PLAIN)
+    code, out, err = strata("up", "--app", "tiny", "--plan", TINY_DATABASE_URL=str(strata_empty_url))
+    lines = [line.strip() for line in out.splitlines()]
+    fk = next(i for i, line in enumerate(lines) if line.startswith("adding-foreign-key-constraint: "))
+    assert lines[fk + 1].startswith("instead: op.create_foreign_key(..., postgresql_not_valid=True)")
+
+
+def test_up_checks_live_rows_for_what_the_online_revision_adds_over_existing_columns_only(
+    tiny_copy: App, strata: Run, strata_empty_url: URL
+) -> None:
+    """The new parent_id has no live value: its FOREIGN KEY is not counted; the unique label index over rows is."""
+    url = str(strata_empty_url)
+    alembic_api.upgrade(_with(tiny_copy, ONLINE), strata_empty_url, "0001")
+    execute(
+        strata_empty_url,
+        f"INSERT INTO notes (id, body, mood) VALUES ('{NOTE}', 'hello', 'calm')",
+        f"INSERT INTO tags (id, note_id, label) SELECT gen_random_uuid(), '{NOTE}', 'x' FROM generate_series(1, 2)",
+    )
+    code, _out, err = strata("up", "--app", "tiny", TINY_DATABASE_URL=url)
+    assert (code, err) == (
+        1,
+        "error: tiny: revision 0002 would fail on the live rows, so nothing was migrated: UNIQUE uq_tags_label on "
+        "tags (label): 1 live row(s) violate it, e.g. (label)=(x); fix those rows or the revision",
+    )
+    execute(strata_empty_url, "UPDATE tags SET label = id::text")
+    code, _out, err = strata("up", "--app", "tiny", TINY_DATABASE_URL=url)
+    assert code == 0, err
+    with connect(strata_empty_url) as conn:
+        assert conn.execute(
+            "SELECT convalidated FROM pg_constraint WHERE conname = 'fk_tags_parent_id_notes'"
+        ).fetchall() == [(True,)]

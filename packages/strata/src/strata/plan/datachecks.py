@@ -1,5 +1,12 @@
-"""For each constraint a revision adds, the live rows that would violate it, counted read-only."""
+"""For each constraint a revision adds, the live rows that would violate it, counted read-only.
 
+Only the columns the live table already has are checked: a constraint over a
+column the same revision adds (a new parent_id with its FOREIGN KEY) has no
+live value to read; existing rows get the column's default, which is not
+evaluated here.
+"""
+
+import re
 from dataclasses import dataclass
 
 from psycopg import sql
@@ -68,14 +75,22 @@ def added_checks(before: Snapshot, after: Snapshot, live: set[str]) -> list[Data
     checks = [
         _unique_check(i)
         for i in after.indexes.values()
-        if i.unique and i.table in tables and (i.name not in before.indexes or not before.indexes[i.name].unique)
+        if i.unique
+        and i.table in tables
+        and (i.name not in before.indexes or not before.indexes[i.name].unique)
+        and not _new_columns_in(existing[i.table], tables[i.table], " ".join(i.columns))
     ]
     for table in tables.values():
         checks += _not_null_checks(existing[table.name], table)
         checks += _check_constraints(existing[table.name], table)
     for fk in after.foreign_keys:
         known = {k.name for k in before.foreign_keys}
-        if fk.table in tables and fk.validated and fk.name not in known:
+        if (
+            fk.table in tables
+            and fk.validated
+            and fk.name not in known
+            and not _new_columns_in(existing[fk.table], tables[fk.table], " ".join(fk.columns))
+        ):
             pairs = sql.SQL(" AND ").join(
                 sql.SQL("p.{} = t.{}").format(sql.Identifier(r), sql.Identifier(c))
                 for c, r in zip(fk.columns, fk.referred_columns, strict=True)
@@ -109,8 +124,17 @@ def _check_constraints(before: Table, after: Table) -> list[DataCheck]:
     return [
         _rows_check(f"CHECK {name} on {after.name}: {definition}", after, sql.SQL(f"NOT {definition[len('CHECK ') :]}"))
         for name, kind, definition in after.constraints
-        if kind == "check" and name not in known and not definition.endswith("NOT VALID")
+        if kind == "check"
+        and name not in known
+        and not definition.endswith("NOT VALID")
+        and not _new_columns_in(before, after, definition)
     ]
+
+
+def _new_columns_in(before: Table, after: Table, text: str) -> bool:
+    """Whether `text` (column names, an index expression, a CHECK) names a column `after` adds to `before`."""
+    live = {c.name for c in before.columns}
+    return any(re.search(rf"\b{re.escape(c.name)}\b", text) for c in after.columns if c.name not in live)
 
 
 def violations(conn: Conn, checks: list[DataCheck]) -> list[Violation]:
