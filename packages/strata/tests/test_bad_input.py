@@ -271,13 +271,15 @@ def test_a_migration_blocked_by_a_lock_fails_fast_with_a_retry_hint(
         "def downgrade() -> None:\n    pass\n"
     )
     monkeypatch.setenv("STRATA_LOCK_TIMEOUT", "200ms")
+    monkeypatch.setenv("STRATA_LOCK_RETRY_BACKOFF", "10ms")
     with connect(strata_empty_url) as holder:
         holder.execute("LOCK TABLE notes IN ACCESS SHARE MODE")  # a long report, say
         with pytest.raises(StrataError) as caught:
             alembic_api.upgrade(tiny_copy, strata_empty_url)
     assert str(caught.value) == (
         "revision 0002 failed and was rolled back; the database stays at 0001: canceling statement due to lock "
-        "timeout; another session holds a lock the migration needs: retry when it is idle, or raise STRATA_LOCK_TIMEOUT"
+        "timeout; another session holds a lock the migration needs: retry when it is idle, or raise "
+        "STRATA_LOCK_TIMEOUT or STRATA_LOCK_RETRIES"
     )
 
 

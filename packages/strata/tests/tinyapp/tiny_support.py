@@ -97,3 +97,27 @@ def execute(url: URL, *statements: str) -> None:
     with psycopg.connect(libpq(url), autocommit=True) as conn:
         for statement in statements:
             conn.execute(statement)
+
+
+_NEXT_REVISION = '''"""{doc}
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from strata.migrations import online
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+'''
+
+
+def next_revision(doc: str) -> str:
+    """The top of a revision 0002 after tinyapp's 0001, with the online helpers imported: add its functions."""
+    return _NEXT_REVISION.format(doc=doc)

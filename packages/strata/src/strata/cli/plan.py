@@ -7,6 +7,7 @@ from sqlalchemy.engine import URL
 from strata.apps import App
 from strata.catalog.contents import ALEMBIC_TABLE
 from strata.cli import console
+from strata.migrations.alternatives import alternative, rule_of
 from strata.plan.pending import RevisionPlan, plan
 
 
@@ -37,6 +38,7 @@ def _show(app: App, revision: RevisionPlan) -> None:
     say("  squawk:" + ("" if revision.findings else " no finding"), highlight=False)
     for finding in revision.findings:
         say(f"    {finding}", highlight=False, soft_wrap=True, markup=False)
+        say(f"      instead: {alternative(rule_of(finding))}", highlight=False, soft_wrap=True, markup=False)
     say("  data checks:" + ("" if revision.violations else " [green]no live row violates what it adds[/]"))
     for violation in revision.violations:
         say(f"    [red]✗[/] {violation}", highlight=False, soft_wrap=True)
@@ -49,6 +51,7 @@ def _as_json(revision: RevisionPlan) -> dict[str, object]:
         "locks": [{"statement": s.statement, "lock": s.lock, "tables": list(s.tables)} for s in revision.locks],
         "tables": {name: {"rows": rows, "size": size} for name, (rows, size) in revision.sizes.items()},
         "squawk": revision.findings,
+        "alternatives": {rule_of(f): alternative(rule_of(f)) for f in revision.findings},
         "violations": [vars(v) for v in revision.violations],
     }
 

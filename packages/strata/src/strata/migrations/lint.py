@@ -8,6 +8,12 @@ no server needed) and given to squawk (`squawk-cli`). Rules:
   would contradict the seeds' column types): see EXCLUDED_RULES;
 - every other finding fails the revision: a non-concurrent index on an
   existing table, a NOT NULL column without a default, a column type change, …
+  and comes with the safe way to write it (`alternatives.py`).
+
+A revision written with `strata.migrations.online` is clean: squawk reads the
+COMMIT/BEGIN the helpers render around their statements, so it sees a
+concurrent build outside the transaction and a validation after the commit
+that ended the NOT VALID step.
 """
 
 import io
@@ -23,6 +29,7 @@ from alembic import command
 from strata.apps import App
 from strata.errors import StrataError
 from strata.migrations import alembic_api
+from strata.migrations.alternatives import alternative, rule_of
 
 EXCLUDED_RULES = (
     "prefer-text-field",  # the seeds fix VARCHAR lengths on purpose
@@ -43,6 +50,11 @@ class RevisionLint:
     @property
     def ok(self) -> bool:
         return self.exempt or not self.findings
+
+    @property
+    def alternatives(self) -> dict[str, str]:
+        """For each rule found, the safe way to write the change."""
+        return {rule_of(finding): alternative(rule_of(finding)) for finding in self.findings}
 
 
 def squawk_binary() -> Path:

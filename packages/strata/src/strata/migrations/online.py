@@ -43,15 +43,28 @@ COMMITTED = "strata.online.committed"
 def outside_transaction() -> Iterator[None]:
     """Commit the revision's transaction so far, run the block in autocommit, then begin a new transaction.
 
-    Alembic's `autocommit_block()` does the work; strata notes whether the
-    revision has now committed anything, so the runner knows whether a
-    lock_timeout in the rest of it may be retried (see `runner.py`).
+    Alembic's `autocommit_block()` does the work; strata notes that the
+    revision has now committed something (each statement of the block commits
+    on its own, even when a later one fails), so the runner does not retry it
+    blindly after a lock_timeout (see `runner.py`).
     """
+    with _autocommit(leaves_nothing_on_error=False):
+        yield
+
+
+@contextmanager
+def _autocommit(*, leaves_nothing_on_error: bool) -> Iterator[None]:
+    """`outside_transaction()`; a helper whose one statement left nothing behind when it failed says so."""
     migration = op.get_context()
     if not migration.as_sql and _wrote_in_this_transaction():
         _mark_committed()
-    with migration.autocommit_block():
-        yield
+    try:
+        with migration.autocommit_block():
+            yield
+    except Exception:
+        if not (migration.as_sql or leaves_nothing_on_error):
+            _mark_committed()
+        raise
     if not migration.as_sql:
         _mark_committed()
 
@@ -73,14 +86,23 @@ def create_index(
     so the revision can simply run again. The build runs under
     `STRATA_ONLINE_STATEMENT_TIMEOUT` instead of `STRATA_STATEMENT_TIMEOUT`.
     """
-    with outside_transaction(), _online_statement_timeout():
+    with _autocommit(leaves_nothing_on_error=True), _online_statement_timeout():
         try:
             op.create_index(
                 index_name, table_name, columns, schema=schema, unique=unique, postgresql_concurrently=True, **kw
             )
         except DBAPIError:
-            op.drop_index(index_name, table_name, schema=schema, postgresql_concurrently=True, if_exists=True)
+            _drop_invalid_leftover(index_name, table_name, schema)
             raise
+
+
+def _drop_invalid_leftover(index_name: str, table_name: str, schema: str | None) -> None:
+    """Drop what a failed concurrent build left; if even that fails, the INVALID index stays and is a committed part."""
+    try:
+        op.drop_index(index_name, table_name, schema=schema, postgresql_concurrently=True, if_exists=True)
+    except DBAPIError:
+        _mark_committed()
+        raise
 
 
 def drop_index(
@@ -91,7 +113,7 @@ def drop_index(
     IF EXISTS by default, because the index a downgrade drops may be the one a
     failed build already removed.
     """
-    with outside_transaction():
+    with _autocommit(leaves_nothing_on_error=True):
         op.drop_index(index_name, table_name, schema=schema, postgresql_concurrently=True, if_exists=if_exists)
 
 
@@ -105,7 +127,7 @@ def validate_constraint(constraint_name: str, table_name: str, *, schema: str | 
     """
     table = _qualified(table_name, schema)
     constraint = _quote(constraint_name)
-    with outside_transaction(), _online_statement_timeout():
+    with _autocommit(leaves_nothing_on_error=True), _online_statement_timeout():
         op.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {constraint}")
 
 
@@ -133,7 +155,7 @@ def add_enum_value(
         if after is not None
         else ""
     )
-    with outside_transaction():
+    with _autocommit(leaves_nothing_on_error=True):
         op.execute(f"ALTER TYPE {_qualified(type_name, schema)} ADD VALUE{clause} {_literal(value)}{position}")
 
 

@@ -1,6 +1,12 @@
-"""For each constraint a revision adds, the live rows that would violate it, counted read-only."""
+"""For each constraint a revision adds, the live rows that would violate it, counted read-only.
 
-from collections.abc import Sequence
+Only the columns the live table already has are checked: a constraint over a
+column the same revision adds (a new parent_id with its FOREIGN KEY) has no
+live value to read; existing rows get the column's default, which is not
+evaluated here.
+"""
+
+import re
 from dataclasses import dataclass
 
 from psycopg import sql
@@ -30,11 +36,7 @@ class Violation:
 
 def _name(text: str) -> sql.Composable:
     """A column as the catalog names it: an identifier, or an index expression kept as written."""
-    return sql.Identifier(text) if _plain(text) else sql.SQL(f"({text})")
-
-
-def _plain(text: str) -> bool:
-    return text.replace("_", "a").isalnum()
+    return sql.Identifier(text) if text.replace("_", "a").isalnum() else sql.SQL(f"({text})")
 
 
 def _rows_check(constraint: str, table: Table, condition: sql.Composable) -> DataCheck:
@@ -75,8 +77,8 @@ def added_checks(before: Snapshot, after: Snapshot, live: set[str]) -> list[Data
         for i in after.indexes.values()
         if i.unique
         and i.table in tables
-        and _on_live_columns(i.columns, existing[i.table])
         and (i.name not in before.indexes or not before.indexes[i.name].unique)
+        and not _new_columns_in(existing[i.table], tables[i.table], " ".join(i.columns))
     ]
     for table in tables.values():
         checks += _not_null_checks(existing[table.name], table)
@@ -87,7 +89,7 @@ def added_checks(before: Snapshot, after: Snapshot, live: set[str]) -> list[Data
             fk.table in tables
             and fk.validated
             and fk.name not in known
-            and _on_live_columns(fk.columns, existing[fk.table])
+            and not _new_columns_in(existing[fk.table], tables[fk.table], " ".join(fk.columns))
         ):
             pairs = sql.SQL(" AND ").join(
                 sql.SQL("p.{} = t.{}").format(sql.Identifier(r), sql.Identifier(c))
@@ -100,15 +102,6 @@ def added_checks(before: Snapshot, after: Snapshot, live: set[str]) -> list[Data
             label = f"FOREIGN KEY {fk.name} on {fk.table} ({', '.join(fk.columns)}) → {fk.referred_table}"
             checks.append(_rows_check(label, tables[fk.table], condition))
     return checks
-
-
-def _on_live_columns(columns: Sequence[str], live: Table) -> bool:
-    """Whether the live table has every plain column: one the revision adds cannot be queried before it runs.
-
-    Live rows get NULL (or the column's default) in a new column, so a key over it is left unchecked here.
-    """
-    names = {column.name for column in live.columns}
-    return all(column in names for column in columns if _plain(column))
 
 
 def _not_null_checks(before: Table, after: Table) -> list[DataCheck]:
@@ -131,8 +124,17 @@ def _check_constraints(before: Table, after: Table) -> list[DataCheck]:
     return [
         _rows_check(f"CHECK {name} on {after.name}: {definition}", after, sql.SQL(f"NOT {definition[len('CHECK ') :]}"))
         for name, kind, definition in after.constraints
-        if kind == "check" and name not in known and not definition.endswith("NOT VALID")
+        if kind == "check"
+        and name not in known
+        and not definition.endswith("NOT VALID")
+        and not _new_columns_in(before, after, definition)
     ]
+
+
+def _new_columns_in(before: Table, after: Table, text: str) -> bool:
+    """Whether `text` (column names, an index expression, a CHECK) names a column `after` adds to `before`."""
+    live = {c.name for c in before.columns}
+    return any(re.search(rf"\b{re.escape(c.name)}\b", text) for c in after.columns if c.name not in live)
 
 
 def violations(conn: Conn, checks: list[DataCheck]) -> list[Violation]:

@@ -17,7 +17,7 @@ from strata.migrations import alembic_api
 from strata.migrations.lint import revision_sql, run_squawk
 from strata.migrations.revisions import history_problem
 from strata.plan.datachecks import Violation, added_checks, violations
-from strata.plan.locks import StatementLock, lock_of, statements, table_sizes
+from strata.plan.locks import StatementLock, lock_of, on_tables, statements, table_sizes
 from strata.server.scratch import scratch_database
 
 
@@ -100,7 +100,7 @@ def plan(app: App, url: URL) -> list[RevisionPlan]:
         for script, before, after in steps:
             down = script.down_revision if isinstance(script.down_revision, str | None) else script.down_revision[0]
             text = revision_sql(app, script.revision, down)
-            locks = [lock_of(statement) for statement in statements(text)]
+            locks = [on_tables(conn, lock_of(statement)) for statement in statements(text)]
             plans.append(
                 RevisionPlan(
                     script.revision,
