@@ -87,6 +87,15 @@ def test_a_failed_concurrent_build_leaves_no_invalid_index_and_the_previous_revi
     assert _one(at_0001, "SELECT enum_range(NULL::mood)::text") == [("{calm,busy,tired}",)]
 
 
+def test_a_build_that_fails_because_the_index_exists_keeps_the_valid_index(online_app: App, at_0001: URL) -> None:
+    """The cleanup of a failed build drops only an INVALID index, never a good one someone already has."""
+    execute(at_0001, "DELETE FROM tags", "CREATE INDEX uq_tags_label ON tags (label)")
+    with pytest.raises(StrataError, match="already exists"):
+        alembic_api.upgrade(online_app, at_0001, "head")
+    assert _one(at_0001, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'uq_tags_label'::regclass") == [(True,)]
+    assert _one(at_0001, "SELECT version_num FROM alembic_version") == [("0001",)]
+
+
 def test_the_migration_lock_is_held_while_the_online_part_runs(online_app: App, strata_empty_url: URL) -> None:
     alembic_api.upgrade(online_app, strata_empty_url, "head")
     [(holder,)] = _one(strata_empty_url, "SELECT pid FROM lock_seen")

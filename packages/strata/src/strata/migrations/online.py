@@ -97,12 +97,30 @@ def create_index(
 
 
 def _drop_invalid_leftover(index_name: str, table_name: str, schema: str | None) -> None:
-    """Drop what a failed concurrent build left; if even that fails, the INVALID index stays and is a committed part."""
+    """Drop what a failed concurrent build left; if even that fails, the INVALID index stays and is a committed part.
+
+    Only an INVALID index is dropped: a build that failed because a valid
+    index of that name already exists must not remove the good one.
+    """
+    if not _is_invalid_index(index_name, schema):
+        return
     try:
         op.drop_index(index_name, table_name, schema=schema, postgresql_concurrently=True, if_exists=True)
     except DBAPIError:
         _mark_committed()
         raise
+
+
+def _is_invalid_index(index_name: str, schema: str | None) -> bool:
+    found = op.get_bind().execute(
+        text(
+            "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = :name AND n.nspname = coalesce(:schema, current_schema())"
+        ),
+        {"name": index_name, "schema": schema},
+    )
+    return found.scalar() is True
 
 
 def drop_index(
