@@ -52,22 +52,29 @@ TARGETS = [
         "urls-diagnose",
         (f"{STRATA}/connection/urls.py", f"{STRATA}/connection/diagnose.py"),
         (
-            f"{TESTS}/test_diagnose.py",
+            f"{TESTS}/test_masking.py",
             f"{TESTS}/test_urls_and_settings.py",
-            f"{TESTS}/test_secrets.py",
+            f"{TESTS}/test_diagnose.py",
+            f"{TESTS}/test_secrets.py::test_errors_that_carry_the_url_mask_it_in_the_message_and_the_debug_log",
+            f"{TESTS}/test_secrets.py::test_debug_logs_of_a_migration_show_the_url_only_masked",
             f"{TESTS}/test_bad_database_url.py",
+            f"{TESTS}/test_secrets.py::test_check_json_on_a_password_server_never_shows_the_password",
+            f"{TESTS}/test_secrets.py::test_status_and_up_mask_the_password",
         ),
     ),
     Target(
         "checks-integrity",
         (f"{STRATA}/checks/integrity.py",),
-        (f"{TESTS}/test_check_cli.py::test_update_sums_records_and_reports_changes", f"{TESTS}/test_check.py"),
+        (
+            f"{TESTS}/test_integrity_sums.py",
+            f"{TESTS}/test_check_cli.py::test_update_sums_records_and_reports_changes",
+            f"{TESTS}/test_check.py",
+        ),
     ),
     Target(
         "checks",
         tuple(
-            f"{STRATA}/checks/{name}.py"
-            for name in ("cascades", "indexes", "models", "history", "catalog", "rows", "runner")
+            f"{STRATA}/checks/{name}.py" for name in ("cascades", "indexes", "models", "history", "explain", "runner")
         ),
         (f"{TESTS}/test_check.py", f"{TESTS}/test_check_cli.py"),
     ),
@@ -79,7 +86,7 @@ TARGETS = [
     Target(
         "templates",
         (f"{STRATA}/testing/templates.py",),
-        (f"{TESTS}/test_template_keying.py", f"{TESTS}/test_testing_plugin.py"),
+        (f"{TESTS}/test_template_keying.py", f"{TESTS}/test_cloner.py", f"{TESTS}/test_testing_plugin.py"),
     ),
     Target("copy", (f"{STRATA}/connection/copy.py",), (f"{TESTS}/test_copy.py",)),
     Target(
