@@ -92,7 +92,10 @@ TARGETS = [
     Target(
         "api-keys",
         ("apps/codestory/src/codestory/api_keys.py",),
-        ("apps/codestory/tests/integration/test_lifecycle_and_rules.py",),
+        (
+            "apps/codestory/tests/integration/test_api_key_input.py",
+            "apps/codestory/tests/integration/test_lifecycle_and_rules.py",
+        ),
     ),
 ]
 
@@ -120,8 +123,12 @@ def _config(target: Target) -> Path:
     return path
 
 
-def _run(target: Target) -> list[list[dict[str, Any]]]:
-    """Mutate and test one target; return cosmic-ray's record of every mutant."""
+def _run(target: Target, resume: bool) -> list[list[dict[str, Any]]]:
+    """Mutate and test one target; return cosmic-ray's record of every mutant.
+
+    With `resume`, a session left by a stopped run keeps its results and only the
+    mutants it did not reach are run.
+    """
     config = _config(target)
     edited = subprocess.run(
         ["git", "diff", "--name-only", "--", *target.modules], cwd=ROOT, capture_output=True, text=True
@@ -132,9 +139,10 @@ def _run(target: Target) -> list[list[dict[str, Any]]]:
     if baseline.returncode != 0:  # a mutant is only "killed" if the unmutated code passes
         sys.exit(f"mutate: {target.name}'s tests fail without any mutant; fix them first:\n{baseline.stdout[-3000:]}")
     session = _session(target)
-    session.unlink(missing_ok=True)
-    subprocess.run([BIN / "cosmic-ray", "init", str(config), str(session)], cwd=ROOT, check=True)
-    subprocess.run([BIN / "cr-filter-operators", str(session), str(config)], cwd=ROOT, check=True)
+    if not (resume and session.is_file()):
+        session.unlink(missing_ok=True)
+        subprocess.run([BIN / "cosmic-ray", "init", str(config), str(session)], cwd=ROOT, check=True)
+        subprocess.run([BIN / "cr-filter-operators", str(session), str(config)], cwd=ROOT, check=True)
     subprocess.run([BIN / "cosmic-ray", "exec", str(config), str(session)], cwd=ROOT, check=True)
     return _recorded(target)
 
@@ -199,6 +207,9 @@ def main() -> None:
     parser.add_argument(
         "--report-only", action="store_true", help="rebuild the report from the last run's sessions, running nothing"
     )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue each target's stopped run instead of starting it afresh"
+    )
     args = parser.parse_args()
     chosen = args.only
     unknown = set(chosen) - {t.name for t in TARGETS}
@@ -213,7 +224,7 @@ def main() -> None:
             continue
         if not args.report_only:
             print(f"mutate: {target.name}", flush=True)
-        records = _recorded(target) if args.report_only else _run(target)
+        records = _recorded(target) if args.report_only else _run(target, args.resume)
         sections.append(_summarise(target, records, equivalent))
         report.write_text("# Mutation testing report\n\n" + "\n".join(sections))
         print(sections[-1].splitlines()[0], flush=True)
