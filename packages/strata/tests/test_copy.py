@@ -2,12 +2,13 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import numpy as np
 import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncConnection
 from strata.connection import copy
 from strata.connection.factory import async_engine, sync_engine
 from strata.connection.urls import with_driver
@@ -68,20 +69,11 @@ def test_copy_binary_writes_every_type_and_null(copy_target: URL) -> None:
     assert _stored(copy_target) == EXPECTED
 
 
-@pytest.mark.parametrize("driver", ["psycopg", "asyncpg"])
-def test_copy_binary_async_writes_the_same_through_either_driver(copy_target: URL, driver: str) -> None:
-    async def write() -> None:
-        engine = async_engine(with_driver(copy_target, driver), poolclass=pool.NullPool)  # type: ignore[arg-type]
-        async with engine.begin() as conn:
-            await copy.copy_binary_async(conn, "copied items", COLUMNS, _payload())
-        await engine.dispose()
-
-    asyncio.run(write())
-    assert _stored(copy_target) == EXPECTED
+async def _in_one_piece(conn: AsyncConnection) -> None:
+    await copy.copy_binary_async(conn, "copied items", COLUMNS, _payload())
 
 
-@pytest.mark.parametrize("driver", ["psycopg", "asyncpg"])
-def test_copy_binary_stream_async_writes_every_part_through_either_driver(copy_target: URL, driver: str) -> None:
+async def _in_parts(conn: AsyncConnection) -> None:
     whole = _payload()
     cut = len(copy.HEADER) + 20
 
@@ -89,11 +81,19 @@ def test_copy_binary_stream_async_writes_every_part_through_either_driver(copy_t
         for part in (whole[:cut], whole[cut:]):
             yield part
 
-    async def write() -> None:
+    await copy.copy_binary_stream_async(conn, "copied items", COLUMNS, parts())
+
+
+@pytest.mark.parametrize("write", [_in_one_piece, _in_parts])
+@pytest.mark.parametrize("driver", ["psycopg", "asyncpg"])
+def test_copy_binary_async_writes_the_same_through_either_driver(
+    copy_target: URL, driver: str, write: Callable[[AsyncConnection], Awaitable[None]]
+) -> None:
+    async def run() -> None:
         engine = async_engine(with_driver(copy_target, driver), poolclass=pool.NullPool)  # type: ignore[arg-type]
         async with engine.begin() as conn:
-            await copy.copy_binary_stream_async(conn, "copied items", COLUMNS, parts())
+            await write(conn)
         await engine.dispose()
 
-    asyncio.run(write())
+    asyncio.run(run())
     assert _stored(copy_target) == EXPECTED
