@@ -69,3 +69,8 @@ def test_a_password_without_a_user_is_masked() -> None:
 def test_the_lines_after_a_url_stay_as_they_are() -> None:
     text = "postgresql://u:pw@h/db is down\nmail admin@example.org: it was at 04:00"
     assert mask_text(text) == "postgresql://u:***@h/db is down\nmail admin@example.org: it was at 04:00"
+
+
+def test_a_url_after_a_line_without_one_is_masked_and_kept() -> None:
+    text = "could not connect\nto postgresql://u:pw@h/db\n"
+    assert mask_text(text) == "could not connect\nto postgresql://u:***@h/db\n"
