@@ -1,5 +1,6 @@
 """The pieces of a connection message: where a URL points, and text without its password."""
 
+import pytest
 from psycopg import OperationalError
 from sqlalchemy.engine import make_url
 from strata.connection.diagnose import connection_problem, scrub
@@ -39,3 +40,27 @@ def test_of_several_failed_attempts_the_first_reason_is_shown_without_its_preamb
         "cannot reach PostgreSQL at localhost:1 (postgresql://u:***@localhost:1/app): Connection refused; "
         "check that the server runs and the URL's host and port are right"
     )
+
+
+APP_URL = "postgresql://u:pw@db.example.com/app"
+REASONS = {
+    "a timeout without words": (
+        TimeoutError(),  # what asyncpg raises when connect's timeout expires
+        "cannot reach PostgreSQL at db.example.com:5432 (postgresql://u:***@db.example.com/app): TimeoutError; "
+        "check that the server runs and the URL's host and port are right",
+    ),
+    "a certificate from an unknown CA": (
+        OperationalError(
+            'connection failed: connection to server at "10.0.0.5", port 5432 failed: '
+            "SSL error: certificate verify failed"
+        ),
+        "the certificate of db.example.com:5432 (postgresql://u:***@db.example.com/app) does not verify: "
+        "SSL error: certificate verify failed; point sslrootcert at the CA your provider publishes",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REASONS))
+def test_each_reason_gets_its_own_line(case: str) -> None:
+    error, expected = REASONS[case]
+    assert str(connection_problem(error, make_url(APP_URL))) == expected
