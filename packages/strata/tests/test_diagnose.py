@@ -64,3 +64,9 @@ REASONS = {
 def test_each_reason_gets_its_own_line(case: str) -> None:
     error, expected = REASONS[case]
     assert str(connection_problem(error, make_url(APP_URL))) == expected
+
+
+def test_where_names_the_first_of_several_hosts() -> None:
+    assert where(make_url("postgresql://u@/app?host=primary.example.com&host=standby.example.com")) == (
+        "primary.example.com:5432"
+    )
