@@ -47,7 +47,7 @@ class Target:
 
 
 TARGETS = [
-    Target("guard", (f"{STRATA}/cli/guard.py",), (f"{TESTS}/test_guard.py",)),
+    Target("guard", (f"{STRATA}/cli/guard.py",), (f"{TESTS}/test_consent.py", f"{TESTS}/test_guard.py")),
     Target(
         "urls-diagnose",
         (f"{STRATA}/connection/urls.py", f"{STRATA}/connection/diagnose.py"),
