@@ -47,27 +47,34 @@ class Target:
 
 
 TARGETS = [
-    Target("guard", (f"{STRATA}/cli/guard.py",), (f"{TESTS}/test_guard.py",)),
+    Target("guard", (f"{STRATA}/cli/guard.py",), (f"{TESTS}/test_consent.py", f"{TESTS}/test_guard.py")),
     Target(
         "urls-diagnose",
         (f"{STRATA}/connection/urls.py", f"{STRATA}/connection/diagnose.py"),
         (
-            f"{TESTS}/test_diagnose.py",
+            f"{TESTS}/test_masking.py",
             f"{TESTS}/test_urls_and_settings.py",
-            f"{TESTS}/test_secrets.py",
+            f"{TESTS}/test_diagnose.py",
+            f"{TESTS}/test_secrets.py::test_errors_that_carry_the_url_mask_it_in_the_message_and_the_debug_log",
+            f"{TESTS}/test_secrets.py::test_debug_logs_of_a_migration_show_the_url_only_masked",
             f"{TESTS}/test_bad_database_url.py",
+            f"{TESTS}/test_secrets.py::test_check_json_on_a_password_server_never_shows_the_password",
+            f"{TESTS}/test_secrets.py::test_status_and_up_mask_the_password",
         ),
     ),
     Target(
         "checks-integrity",
         (f"{STRATA}/checks/integrity.py",),
-        (f"{TESTS}/test_check_cli.py::test_update_sums_records_and_reports_changes", f"{TESTS}/test_check.py"),
+        (
+            f"{TESTS}/test_integrity_sums.py",
+            f"{TESTS}/test_check_cli.py::test_update_sums_records_and_reports_changes",
+            f"{TESTS}/test_check.py",
+        ),
     ),
     Target(
         "checks",
         tuple(
-            f"{STRATA}/checks/{name}.py"
-            for name in ("cascades", "indexes", "models", "history", "catalog", "rows", "runner")
+            f"{STRATA}/checks/{name}.py" for name in ("cascades", "indexes", "models", "history", "explain", "runner")
         ),
         (f"{TESTS}/test_check.py", f"{TESTS}/test_check_cli.py"),
     ),
@@ -79,13 +86,16 @@ TARGETS = [
     Target(
         "templates",
         (f"{STRATA}/testing/templates.py",),
-        (f"{TESTS}/test_template_keying.py", f"{TESTS}/test_testing_plugin.py"),
+        (f"{TESTS}/test_template_keying.py", f"{TESTS}/test_cloner.py", f"{TESTS}/test_testing_plugin.py"),
     ),
     Target("copy", (f"{STRATA}/connection/copy.py",), (f"{TESTS}/test_copy.py",)),
     Target(
         "api-keys",
         ("apps/codestory/src/codestory/api_keys.py",),
-        ("apps/codestory/tests/integration/test_lifecycle_and_rules.py",),
+        (
+            "apps/codestory/tests/integration/test_api_key_input.py",
+            "apps/codestory/tests/integration/test_lifecycle_and_rules.py",
+        ),
     ),
 ]
 
@@ -113,8 +123,12 @@ def _config(target: Target) -> Path:
     return path
 
 
-def _run(target: Target) -> list[list[dict[str, Any]]]:
-    """Mutate and test one target; return cosmic-ray's record of every mutant."""
+def _run(target: Target, resume: bool) -> list[list[dict[str, Any]]]:
+    """Mutate and test one target; return cosmic-ray's record of every mutant.
+
+    With `resume`, a session left by a stopped run keeps its results and only the
+    mutants it did not reach are run.
+    """
     config = _config(target)
     edited = subprocess.run(
         ["git", "diff", "--name-only", "--", *target.modules], cwd=ROOT, capture_output=True, text=True
@@ -125,9 +139,10 @@ def _run(target: Target) -> list[list[dict[str, Any]]]:
     if baseline.returncode != 0:  # a mutant is only "killed" if the unmutated code passes
         sys.exit(f"mutate: {target.name}'s tests fail without any mutant; fix them first:\n{baseline.stdout[-3000:]}")
     session = _session(target)
-    session.unlink(missing_ok=True)
-    subprocess.run([BIN / "cosmic-ray", "init", str(config), str(session)], cwd=ROOT, check=True)
-    subprocess.run([BIN / "cr-filter-operators", str(session), str(config)], cwd=ROOT, check=True)
+    if not (resume and session.is_file()):
+        session.unlink(missing_ok=True)
+        subprocess.run([BIN / "cosmic-ray", "init", str(config), str(session)], cwd=ROOT, check=True)
+        subprocess.run([BIN / "cr-filter-operators", str(session), str(config)], cwd=ROOT, check=True)
     subprocess.run([BIN / "cosmic-ray", "exec", str(config), str(session)], cwd=ROOT, check=True)
     return _recorded(target)
 
@@ -192,6 +207,9 @@ def main() -> None:
     parser.add_argument(
         "--report-only", action="store_true", help="rebuild the report from the last run's sessions, running nothing"
     )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue each target's stopped run instead of starting it afresh"
+    )
     args = parser.parse_args()
     chosen = args.only
     unknown = set(chosen) - {t.name for t in TARGETS}
@@ -206,7 +224,7 @@ def main() -> None:
             continue
         if not args.report_only:
             print(f"mutate: {target.name}", flush=True)
-        records = _recorded(target) if args.report_only else _run(target)
+        records = _recorded(target) if args.report_only else _run(target, args.resume)
         sections.append(_summarise(target, records, equivalent))
         report.write_text("# Mutation testing report\n\n" + "\n".join(sections))
         print(sections[-1].splitlines()[0], flush=True)

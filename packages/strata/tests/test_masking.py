@@ -60,3 +60,17 @@ def test_urls_without_a_password_are_unchanged() -> None:
 def test_a_socket_path_stays_readable() -> None:
     url = URL.create("postgresql+psycopg", username="postgres", database="d", query={"host": "/run/strata/x"})
     assert mask(url) == "postgresql+psycopg://postgres@/d?host=/run/strata/x"
+
+
+def test_a_password_without_a_user_is_masked() -> None:
+    assert mask_text("postgresql://:s3cret@h/db failed") == "postgresql://:***@h/db failed"
+
+
+def test_the_lines_after_a_url_stay_as_they_are() -> None:
+    text = "postgresql://u:pw@h/db is down\nmail admin@example.org: it was at 04:00"
+    assert mask_text(text) == "postgresql://u:***@h/db is down\nmail admin@example.org: it was at 04:00"
+
+
+def test_a_url_after_a_line_without_one_is_masked_and_kept() -> None:
+    text = "could not connect\nto postgresql://u:pw@h/db\n"
+    assert mask_text(text) == "could not connect\nto postgresql://u:***@h/db\n"

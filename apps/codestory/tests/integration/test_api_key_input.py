@@ -4,6 +4,7 @@ In the review a NUL byte reached the database ("invalid byte sequence"), abortin
 transaction so that the right key then failed too; a lone surrogate raised UnicodeEncodeError.
 """
 
+import base64
 import secrets
 from collections.abc import Callable
 
@@ -34,3 +35,11 @@ async def test_input_that_cannot_be_a_key_is_none_and_the_session_survives(
     stored, key = await create_api_key(strata_async_session, user)
     assert await verify_api_key(strata_async_session, HOSTILE[case](key)) is None
     assert await verify_api_key(strata_async_session, key) is stored  # the transaction was not aborted
+
+
+async def test_a_key_carries_256_bits_of_randomness(strata_async_session: AsyncSession) -> None:
+    user = User(email=f"{secrets.token_hex(4)}@example.org")
+    strata_async_session.add(user)
+    _stored, key = await create_api_key(strata_async_session, user)
+    encoded = key.removeprefix(KEY_SCHEME)
+    assert len(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))) >= 32
