@@ -72,14 +72,6 @@ class Chunks:
     vectors: list[list[float]]
 
 
-@dataclass(frozen=True)
-class Loaded:
-    engine: AsyncEngine
-    study: StudySession
-    topics: list[Topic]
-    vectors: list[list[float]]
-
-
 @pytest_asyncio.fixture(scope="module")
 async def chunks(strata_clones: ClonePool) -> AsyncIterator[Chunks]:
     """The chunks, loaded and committed once, in a database of the module's own."""
@@ -96,18 +88,18 @@ async def chunks(strata_clones: ClonePool) -> AsyncIterator[Chunks]:
 
 
 @pytest_asyncio.fixture(scope="module", params=DRIVERS)
-async def loaded(request: pytest.FixtureRequest, chunks: Chunks) -> AsyncIterator[Loaded]:
-    """The loaded chunks, read through one driver."""
+async def reader(request: pytest.FixtureRequest, chunks: Chunks) -> AsyncIterator[AsyncEngine]:
+    """An engine on the loaded chunks' database, through one driver."""
     engine = async_engine(with_driver(chunks.url, request.param), poolclass=pool.NullPool)
     try:
-        yield Loaded(engine, chunks.study, chunks.topics, chunks.vectors)
+        yield engine
     finally:
         await engine.dispose()
 
 
 @pytest_asyncio.fixture
-async def session(loaded: Loaded) -> AsyncIterator[AsyncSession]:
-    async with rollback_async_session(loaded.engine) as session:
+async def session(reader: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with rollback_async_session(reader) as session:
         yield session
 
 
@@ -115,21 +107,21 @@ async def _plan(session: AsyncSession, statement: object) -> str:
     return "\n".join(row[0] for row in await session.execute(Explain(statement)))  # type: ignore[arg-type]
 
 
-async def test_nearest_chunks_uses_the_hnsw_index_and_finds_the_closest(session: AsyncSession, loaded: Loaded) -> None:
-    query = loaded.vectors[123]
+async def test_nearest_chunks_uses_the_hnsw_index_and_finds_the_closest(session: AsyncSession, chunks: Chunks) -> None:
+    query = chunks.vectors[123]
 
     await use_hnsw_settings(session)
-    plan = await _plan(session, nearest_chunks_query(loaded.study.id, query))
+    plan = await _plan(session, nearest_chunks_query(chunks.study.id, query))
     assert "Index Scan using ix_document_chunks_embedding_hnsw on document_chunks" in plan
 
-    found = await nearest_chunks(session, loaded.study.id, query, k=5)
+    found = await nearest_chunks(session, chunks.study.id, query, k=5)
     assert found[0][0].chunk_text == "chunk 123"
     assert found[0][1] < 1e-6
     assert [d for _c, d in found] == sorted(d for _c, d in found)
 
 
-async def test_chunks_for_topic_uses_the_gin_index(session: AsyncSession, loaded: Loaded) -> None:
-    topic = loaded.topics[5]
+async def test_chunks_for_topic_uses_the_gin_index(session: AsyncSession, chunks: Chunks) -> None:
+    topic = chunks.topics[5]
     plan = await _plan(session, chunks_for_topic_query(topic.id))
     assert "Bitmap Index Scan on ix_document_chunks_related_topic_ids_gin" in plan
 
