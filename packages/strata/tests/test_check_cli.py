@@ -14,9 +14,6 @@ from strata.connection.connect import connect
 from strata.server.admin import drop_database, ensure_database
 from strata.testing.server import subprocess_env, unique_name
 
-# Its module-scoped data is built once: all its tests run on one xdist worker (`--dist loadgroup`).
-pytestmark = pytest.mark.xdist_group("check_cli")
-
 
 @pytest.fixture(scope="module")
 def strata_cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:

@@ -7,9 +7,6 @@ from strata.connection.replication import replica_state
 from strata.server import EmbeddedServer
 from strata.server.replicas import ensure_replicas, local_replicas, start_replicas, stop_replicas
 
-# Its module-scoped data is built once: all its tests run on one xdist worker (`--dist loadgroup`).
-pytestmark = pytest.mark.xdist_group("local_standbys")
-
 
 @pytest.fixture(scope="module")
 def primary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:

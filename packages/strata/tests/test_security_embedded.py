@@ -21,9 +21,6 @@ from strata.testing.server import subprocess_env
 from strata.testing.system import require_root, system_binary
 from tiny_support import STRATA_WITH_TINY
 
-# Its module-scoped data is built once: all its tests run on one xdist worker (`--dist loadgroup`).
-pytestmark = pytest.mark.xdist_group("security_embedded")
-
 OTHER_USER = "nobody"
 
 

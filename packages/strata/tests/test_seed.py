@@ -15,8 +15,6 @@ from strata.seed.run import reflect
 from strata.testing import templates
 from strata.testing.server import subprocess_env, unique_name
 
-# Its module-scoped data is built once: all its tests run on one xdist worker (`--dist loadgroup`).
-pytestmark = pytest.mark.xdist_group("seed")
 Clone = Callable[[App], URL]
 APPS = list(apps.discover().values())
 
