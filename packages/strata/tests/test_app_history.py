@@ -1,14 +1,15 @@
-"""What `strata up`, `reset` and `status` say about each app's history, run as real processes.
+"""What `strata up`, `reset` and `status` say about each app's history.
 
 Two copies of tinyapp ("tiny" and "tiny2") stand in for a workspace's apps, each
-with a database of its own on the test server.
+with a database of its own on the test server. strata runs in this process, at
+80 columns as a CI log prints; alembic runs as a real process.
 """
 
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
@@ -20,21 +21,10 @@ from strata.connection.urls import libpq
 from strata.server.admin import drop_database, ensure_database
 from strata.testing.server import subprocess_env, unique_name
 from tiny_models import APP
-from tiny_support import TINY
+from tiny_support import TINY, in_process_strata
 
-# The strata CLI with exactly two apps installed: tinyapp, and the same migrations as "tiny2".
-TWO_APPS = f"""
-import sys
-from dataclasses import replace
-sys.path.insert(0, {str(TINY)!r})
-from strata import apps
-from tiny_models import APP
-apps.discover = lambda: {{"tiny": APP, "tiny2": replace(APP, name="tiny2")}}
-sys.argv = ["strata", *sys.argv[1:]]
-from strata.cli import main
-main()
-"""
 UNKNOWN = "deadbeef0000"
+Strata = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
 @pytest.fixture
@@ -48,19 +38,18 @@ def databases(strata_server: URL) -> Iterator[dict[str, URL]]:
         drop_database(url)
 
 
-def _strata(databases: dict[str, URL], *args: str) -> subprocess.CompletedProcess[str]:
-    env = subprocess_env(
-        TINY_DATABASE_URL=libpq(databases["tiny"]), TINY2_DATABASE_URL=libpq(databases["tiny2"]), COLUMNS="80"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", TWO_APPS, *args],
-        cwd=TINY.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+@pytest.fixture
+def strata(databases: dict[str, URL], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Strata:
+    """`strata *args` with exactly the two apps installed, each on its database, run from the tests folder."""
+    run = in_process_strata(monkeypatch, capsys, {"tiny": APP, "tiny2": replace(APP, name="tiny2")}, columns=80)
+    monkeypatch.chdir(TINY.parent)
+    urls = {"TINY_DATABASE_URL": libpq(databases["tiny"]), "TINY2_DATABASE_URL": libpq(databases["tiny2"])}
+
+    def strata(*args: str) -> "subprocess.CompletedProcess[str]":
+        code, out, err = run(*args, **urls)
+        return subprocess.CompletedProcess(["strata", *args], code, out, err)
+
+    return strata
 
 
 def _record(url: URL, recorded: str) -> None:
@@ -86,10 +75,10 @@ def _unknown_line(app: str) -> str:
 
 
 def test_up_names_an_unknown_revision_in_one_line_and_still_migrates_the_other_apps(
-    databases: dict[str, URL],
+    databases: dict[str, URL], strata: Strata
 ) -> None:
     _record(databases["tiny"], UNKNOWN)
-    done = _strata(databases, "up")
+    done = strata("up")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
@@ -100,8 +89,8 @@ def test_up_names_an_unknown_revision_in_one_line_and_still_migrates_the_other_a
     assert _revision(databases["tiny"]) == UNKNOWN
 
 
-def test_up_prints_each_url_whole_on_a_line_of_its_own_at_80_columns(databases: dict[str, URL]) -> None:
-    done = _strata(databases, "up")
+def test_up_prints_each_url_whole_on_a_line_of_its_own_at_80_columns(databases: dict[str, URL], strata: Strata) -> None:
+    done = strata("up")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     for name in ("tiny", "tiny2"):
@@ -111,14 +100,14 @@ def test_up_prints_each_url_whole_on_a_line_of_its_own_at_80_columns(databases: 
 
 
 def test_reset_names_an_unknown_revision_says_what_it_wipes_and_resets_the_other_apps(
-    databases: dict[str, URL],
+    databases: dict[str, URL], strata: Strata
 ) -> None:
-    assert _strata(databases, "up").returncode == 0
+    assert strata("up").returncode == 0
     with connect(databases["tiny2"]) as conn:
         conn.execute("INSERT INTO notes (id, body, mood) VALUES (uuidv7(), 'one', 'calm'), (uuidv7(), 'two', 'busy')")
         conn.commit()
     _record(databases["tiny"], UNKNOWN)
-    done = _strata(databases, "reset", "--yes")
+    done = strata("reset", "--yes")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
@@ -129,8 +118,8 @@ def test_reset_names_an_unknown_revision_says_what_it_wipes_and_resets_the_other
         assert row_count(conn, "notes") == 0
 
 
-def test_alembic_past_base_exits_1_in_one_line_like_strata(databases: dict[str, URL]) -> None:
-    assert _strata(databases, "up").returncode == 0
+def test_alembic_past_base_exits_1_in_one_line_like_strata(databases: dict[str, URL], strata: Strata) -> None:
+    assert strata("up").returncode == 0
     done = subprocess.run(
         [sys.executable, "-m", "alembic", "downgrade", "-5"],
         cwd=TINY,
@@ -148,20 +137,22 @@ def test_alembic_past_base_exits_1_in_one_line_like_strata(databases: dict[str, 
     assert _revision(databases["tiny"]) == "0001"
 
 
-def test_status_shows_current_head_pending_and_flags_an_unknown_revision(databases: dict[str, URL]) -> None:
+def test_status_shows_current_head_pending_and_flags_an_unknown_revision(
+    databases: dict[str, URL], strata: Strata
+) -> None:
     _record(databases["tiny"], UNKNOWN)
-    at_base = _strata(databases, "status")
+    at_base = strata("status")
     assert at_base.returncode == 0, at_base.stderr
     lines = at_base.stdout.splitlines()
     assert "tiny: records unknown revision deadbeef0000 (no revision file defines it); head 0001" in lines
     assert "tiny2: base → 0001, 1 pending" in lines
-    report = {entry["app"]: entry for entry in json.loads(_strata(databases, "status", "--json").stdout)["apps"]}
+    report = {entry["app"]: entry for entry in json.loads(strata("status", "--json").stdout)["apps"]}
     assert {name: (e["current"], e["head"], e["pending"], e["unknown"]) for name, e in report.items()} == {
         "tiny": (UNKNOWN, "0001", 0, [UNKNOWN]),
         "tiny2": (None, "0001", 1, []),
     }
-    assert _strata(databases, "up", "--app", "tiny2").returncode == 0
-    report = {entry["app"]: entry for entry in json.loads(_strata(databases, "status", "--json").stdout)["apps"]}
+    assert strata("up", "--app", "tiny2").returncode == 0
+    report = {entry["app"]: entry for entry in json.loads(strata("status", "--json").stdout)["apps"]}
     assert (report["tiny2"]["current"], report["tiny2"]["state"], report["tiny2"]["pending"]) == ("0001", "at head", 0)
 
 

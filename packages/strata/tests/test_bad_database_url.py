@@ -1,28 +1,48 @@
-"""A bad database URL gives one line naming the problem, exit code 1, no traceback, no password."""
+"""A bad database URL gives one line naming the problem, exit code 1, no traceback, no password.
+
+alembic runs as a real process; strata runs in this one (its console script is run for real elsewhere)."""
 
 import subprocess
 import sys
-from pathlib import Path
+from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
 from sqlalchemy.engine import URL
 from strata.connection.urls import libpq, mask, where
 from strata.testing.server import subprocess_env
-from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY, TINY
+from tiny_support import CANARY_PASSWORD, TINY, in_process_strata
 
 WRONG = "wrong-Pw-4711"
 
 
-def _run(command: list[str], url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = subprocess_env()
-    env["TINY_DATABASE_URL"] = url
-    return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False, timeout=60)
+class Done(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-COMMANDS = {
-    "alembic": [sys.executable, "-m", "alembic", "upgrade", "head"],
-    "strata": [sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny"],
-}
+Run = Callable[[str, str], Done]
+
+
+ALEMBIC = [sys.executable, "-m", "alembic", "upgrade", "head"]
+TOOLS = ["alembic", "strata"]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """`run(tool, url)`: `alembic upgrade head` as a real process in tinyapp, or `strata up --app tiny` in this one."""
+    strata = in_process_strata(monkeypatch, capsys)
+
+    def run(tool: str, url: str) -> Done:
+        if tool == "strata":
+            code, out, err = strata("up", "--app", "tiny", TINY_DATABASE_URL=url)
+            return Done(code, out, err)
+        env = subprocess_env(TINY_DATABASE_URL=url)
+        done = subprocess.run(ALEMBIC, env=env, cwd=TINY, capture_output=True, text=True, check=False, timeout=60)
+        return Done(done.returncode, done.stdout, done.stderr)
+
+    return run
 
 
 def _cases(server: URL) -> dict[str, tuple[str, str]]:
@@ -62,13 +82,13 @@ def _cases(server: URL) -> dict[str, tuple[str, str]]:
     }
 
 
-@pytest.mark.parametrize("tool", sorted(COMMANDS))
+@pytest.mark.parametrize("tool", TOOLS)
 @pytest.mark.parametrize(
     "case", ["malformed", "unknown parameter", "unreachable", "wrong password", "database does not exist"]
 )
-def test_bad_url_is_one_masked_line_and_exit_1(tool: str, case: str, password_server: URL, tmp_path: Path) -> None:
+def test_bad_url_is_one_masked_line_and_exit_1(tool: str, case: str, password_server: URL, run: Run) -> None:
     url, expected = _cases(password_server)[case]
-    done = _run(COMMANDS[tool], url, TINY)
+    done = run(tool, url)
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip() == expected
     assert "Traceback" not in done.stderr
@@ -76,11 +96,11 @@ def test_bad_url_is_one_masked_line_and_exit_1(tool: str, case: str, password_se
     assert CANARY_PASSWORD not in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("tool", sorted(COMMANDS))
-def test_an_unknown_user_is_one_masked_line_and_exit_1(tool: str, strata_server: URL) -> None:
+@pytest.mark.parametrize("tool", TOOLS)
+def test_an_unknown_user_is_one_masked_line_and_exit_1(tool: str, strata_server: URL, run: Run) -> None:
     """The embedded server trusts its socket, so it says which user is unknown (a password server would not)."""
     url = strata_server.set(username="nobody_here", password=WRONG, database="postgres")
-    done = _run(COMMANDS[tool], libpq(url), TINY)
+    done = run(tool, libpq(url))
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip() == (
         f"error: user 'nobody_here' does not exist at {where(url)} ({mask(url.set(drivername='postgresql+psycopg'))}); "
@@ -90,9 +110,9 @@ def test_an_unknown_user_is_one_masked_line_and_exit_1(tool: str, strata_server:
     assert WRONG not in done.stdout + done.stderr
 
 
-def test_the_right_password_works(password_server: URL, tmp_path: Path) -> None:
+def test_the_right_password_works(password_server: URL, run: Run) -> None:
     url = password_server.set(database="postgres")
-    done = _run([sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny"], libpq(url), TINY)
+    done = run("strata", libpq(url))
     assert done.returncode == 0, done.stderr
     assert "tiny" in done.stdout
     assert CANARY_PASSWORD not in done.stdout + done.stderr

@@ -3,9 +3,7 @@ not in CLI output, not in --json reports, not in logs, not in error messages."""
 
 import logging
 import os
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
@@ -14,11 +12,11 @@ from strata import App
 from strata.connection.urls import libpq
 from strata.errors import StrataError
 from strata.migrations import alembic_api
-from strata.testing.server import subprocess_env
 from tiny_models import APP
-from tiny_support import CANARY_PASSWORD, STRATA_WITH_TINY, TINY
+from tiny_support import CANARY_PASSWORD, TINY, in_process_strata
 
 WRONG_PASSWORD = "wrong-Kx3!pw"
+Strata = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
@@ -32,33 +30,31 @@ def canary_db(password_server: URL) -> Iterator[URL]:
         admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
-def _strata(url: URL, *args: str) -> subprocess.CompletedProcess[str]:
-    env = subprocess_env()
-    env |= {"TINY_DATABASE_URL": libpq(url), "COLUMNS": "250"}
-    return subprocess.run(
-        [sys.executable, "-c", STRATA_WITH_TINY, *args],
-        env=env,
-        cwd=TINY,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+@pytest.fixture
+def strata(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Strata:
+    """`strata *args` in this process, tinyapp's URL taken from TINY_DATABASE_URL; wide, so nothing wraps."""
+    run = in_process_strata(monkeypatch, capsys, columns=250)
+    monkeypatch.chdir(TINY)
+
+    def strata(url: URL, *args: str) -> tuple[int, str, str]:
+        return run(*args, TINY_DATABASE_URL=libpq(url))
+
+    return strata
 
 
-def test_check_json_on_a_password_server_never_shows_the_password(canary_db: URL) -> None:
-    done = _strata(canary_db, "check", "--app", "tiny", "--json", "--database-url", libpq(canary_db))
-    assert '"ok": true' in done.stdout, done.stdout + done.stderr
-    assert "postgres:***@127.0.0.1" in done.stdout
-    assert CANARY_PASSWORD not in done.stdout + done.stderr
+def test_check_json_on_a_password_server_never_shows_the_password(canary_db: URL, strata: Strata) -> None:
+    _code, out, err = strata(canary_db, "check", "--app", "tiny", "--json", "--database-url", libpq(canary_db))
+    assert '"ok": true' in out, out + err
+    assert "postgres:***@127.0.0.1" in out
+    assert CANARY_PASSWORD not in out + err
 
 
-def test_status_and_up_mask_the_password(canary_db: URL) -> None:
+def test_status_and_up_mask_the_password(canary_db: URL, strata: Strata) -> None:
     for args in (("up", "--app", "tiny"), ("status",)):
-        done = _strata(canary_db, *args)
-        assert done.returncode == 0, done.stderr
-        assert "postgres:***@127.0.0.1" in done.stdout
-        assert CANARY_PASSWORD not in done.stdout + done.stderr
+        code, out, err = strata(canary_db, *args)
+        assert code == 0, err
+        assert "postgres:***@127.0.0.1" in out
+        assert CANARY_PASSWORD not in out + err
 
 
 def _shown(url: URL) -> str:

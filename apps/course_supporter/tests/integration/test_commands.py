@@ -6,12 +6,18 @@ from pathlib import Path
 
 from course_supporter.app import APP
 from sqlalchemy.engine import URL
+from strata import cli
 from strata.migrations import alembic_api
-from strata.testing.server import subprocess_env
+from strata.testing.server import in_process_env, subprocess_env
+from typer.testing import CliRunner, Result
 
 
 def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
+    """The first `up`, `psql` and `down` run as real processes; the repeated `up` and `status` in this one."""
     env = subprocess_env(STRATA_HOME=str(tmp_path / "home"), COLUMNS="200")
+
+    def in_process(*args: str) -> Result:
+        return CliRunner().invoke(cli.app, list(args), env=in_process_env(STRATA_HOME=env["STRATA_HOME"]))
 
     def strata(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -33,11 +39,11 @@ def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
         assert lines[summary + 1].startswith("  database: postgresql+psycopg://postgres@/course_supporter?host=")
         assert "strata psql course_supporter" in up.stdout
 
-        again = strata("up", "--app", "course_supporter")
-        assert again.returncode == 0
+        again = in_process("up", "--app", "course_supporter")
+        assert again.exit_code == 0, again.output
         assert f"{head} (head)" in again.stdout
 
-        status = strata("status")
+        status = in_process("status")
         assert "running" in status.stdout
 
         psql = subprocess.run(
@@ -55,7 +61,7 @@ def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
         down = strata("down")
     assert down.returncode == 0
     assert "embedded server stopped" in down.stdout
-    assert "stopped" in strata("status").stdout
+    assert "stopped" in in_process("status").stdout
 
 
 def _courses(url: URL) -> int:

@@ -5,9 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from strata import cli
 from strata.server import EmbeddedServer
 from strata.server.replicas import standby_of
-from strata.testing.server import subprocess_env
+from strata.testing.server import in_process_env, subprocess_env
+from typer.testing import CliRunner, Result
 
 READ_PROBE = """
 import asyncio
@@ -25,12 +27,16 @@ asyncio.run(main())
 
 
 def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
+    """`up` and the app's reads run as real processes; `status` and `down` in this one (CliRunner)."""
     home = tmp_path / "home"
     env = subprocess_env(STRATA_HOME=str(home), COLUMNS="200")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, *args]
         return subprocess.run(command, env=env, capture_output=True, text=True, timeout=180, check=False)
+
+    def strata(*args: str) -> Result:
+        return CliRunner().invoke(cli.app, list(args), env=in_process_env(STRATA_HOME=str(home)))
 
     primary = EmbeddedServer(home)
     try:
@@ -39,8 +45,8 @@ def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
         standby = standby_of(primary, 1)
         assert f"postgresql://postgres@/course_supporter?host={standby.socket_dir}" in up.stdout
 
-        status = run("-m", "strata", "status", "--json")
-        assert status.returncode == 0, status.stderr
+        status = strata("status", "--json")
+        assert status.exit_code == 0, status.output
         (replica,) = json.loads(status.stdout)["replicas"]
         assert (replica["replica"], replica["state"]) == ("replica 1", "streaming")
         assert isinstance(replica["lag_bytes"], int)
@@ -50,8 +56,8 @@ def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
         found = [line for line in reads.stdout.splitlines() if line.startswith("get_")]
         assert found == ["get_session False 0", "get_read_session True 0"]
     finally:
-        down = run("-m", "strata", "down")
-    assert down.returncode == 0, down.stderr
+        down = strata("down")
+    assert down.exit_code == 0, down.output
     assert "1 local replica(s) stopped" in down.stdout
     assert not (standby.data_dir / "postmaster.pid").exists()
     standby.discard()

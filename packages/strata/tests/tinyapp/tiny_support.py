@@ -4,10 +4,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
 from sqlalchemy.engine import URL
+
+if TYPE_CHECKING:
+    from strata import App
 
 TINY = Path(__file__).resolve().parent
 CANARY_PASSWORD = "canary-Zq7!pw"
@@ -29,17 +33,27 @@ main()
 Run = Callable[..., tuple[int, str, str]]
 
 
-def in_process_strata(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+def in_process_strata(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    installed: "dict[str, App] | None" = None,
+    columns: int | None = None,
+) -> Run:
     """Run the strata CLI in this process with tinyapp registered and no *_DATABASE_URL but those passed.
 
-    Fast (no interpreter start-up); every run must end in one exit code and no traceback.
+    `installed` replaces the installed apps instead; `columns` is the width reports are printed at,
+    as COLUMNS gives a process. Fast (no interpreter start-up); every run must end in one exit code
+    and no traceback.
     """
-    from strata import apps
+    from strata import apps, cli
     from strata.cli import main
     from tiny_models import APP
 
-    found = {**apps.discover(), "tiny": APP}
+    found = installed if installed is not None else {**apps.discover(), "tiny": APP}
     monkeypatch.setattr(apps, "discover", lambda: found)
+    if columns is not None:
+        monkeypatch.setattr(cli.console, "width", columns)
+        monkeypatch.setattr(cli.errors, "width", columns)
     for name in [n for n in os.environ if n.endswith("DATABASE_URL")]:
         monkeypatch.delenv(name)
 

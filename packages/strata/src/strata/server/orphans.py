@@ -23,9 +23,12 @@ def sweep(servers: Path, id_file: str) -> None:
     """Remove stopped server folders whose recorded home no longer holds their id."""
     for folder in servers.iterdir():
         try:
-            home = Path((folder / HOME_FILE).read_text())
+            recorded = (folder / HOME_FILE).read_text()
         except OSError:
             continue  # still being made, or not a server folder
+        if not recorded:
+            continue  # created but not written yet: another process is making this server now
+        home = Path(recorded)
         if _names(home / id_file, folder.name) or (folder / "data" / "postmaster.pid").exists():
             continue
         shutil.rmtree(folder, ignore_errors=True)

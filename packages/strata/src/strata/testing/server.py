@@ -35,6 +35,12 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return clean | extra
 
 
+def in_process_env(**extra: str) -> dict[str, str | None]:
+    """For CliRunner's `env`: every *_DATABASE_URL unset and `extra` set, as `subprocess_env` gives a process."""
+    unset: dict[str, str | None] = {name: None for name in os.environ if name.endswith("DATABASE_URL")}
+    return unset | extra
+
+
 def unique_name(kind: str, worker: str) -> str:
     """A database name no other worker or run will generate."""
     return f"strata_{kind}_{worker}_{secrets.token_hex(4)}"
