@@ -12,24 +12,12 @@ from strata.drift.snapshot import reading, snapshot
 from strata.migrations import alembic_api
 from strata.migrations.lock import lock_key
 from strata.plan.datachecks import added_checks, violations
-from tiny_support import Run, execute, fingerprint, in_process_strata
+from tiny_support import Run, execute, fingerprint, in_process_strata, next_revision
 
 # A second revision a real app might add: each constraint fails on the rows inserted below.
-REVISION_0002 = '''"""labels are unique, bodies short, embeddings required
-
-Revision ID: 0002
-Revises: 0001
-"""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
-
-
+REVISION_0002 = (
+    next_revision(doc="labels are unique, bodies short, embeddings required")
+    + """
 def upgrade() -> None:
     op.create_unique_constraint(op.f("uq_tags_label"), "tags", ["label"])
     op.create_check_constraint(op.f("ck_notes_body_short"), "notes", "char_length(body) < 100")
@@ -40,7 +28,8 @@ def downgrade() -> None:
     op.alter_column("notes", "embedding", nullable=True)
     op.drop_constraint(op.f("ck_notes_body_short"), "notes", type_="check")
     op.drop_constraint(op.f("uq_tags_label"), "tags", type_="unique")
-'''
+"""
+)
 
 NOTE = "00000000-0000-7000-8000-000000000001"
 
