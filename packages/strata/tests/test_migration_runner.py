@@ -1,9 +1,13 @@
 """The runner's lock, timeouts and failure reports, on a real server."""
 
+import argparse
+import io
 import subprocess
 import sys
+from contextlib import redirect_stdout
 
 import pytest
+from alembic import command as alembic_command
 from sqlalchemy.engine import URL
 from strata import App
 from strata.catalog.contents import summary
@@ -100,24 +104,39 @@ def test_lock_timeout_flags_give_up_with_a_clear_message(strata_empty_url: URL, 
     assert summary(strata_empty_url).revision is None
 
 
+def _upgrade_with_x(app: App, url: URL, argument: str) -> None:
+    """`alembic -x <argument> upgrade head`, in this process: the same env.py, the same runner."""
+    cfg = alembic_api.config(app, url)
+    cfg.cmd_opts = argparse.Namespace(x=[argument])
+    with redirect_stdout(io.StringIO()):
+        alembic_command.upgrade(cfg, "head")
+
+
 @pytest.mark.parametrize("given", ["0", "-1", "soon", "nan", "inf"])
-def test_a_lock_timeout_that_would_wait_forever_or_is_no_number_is_refused(strata_empty_url: URL, given: str) -> None:
-    env = subprocess_env()
-    env["TINY_DATABASE_URL"] = strata_empty_url.render_as_string(hide_password=False)
-    command = [sys.executable, "-m", "alembic", "-x", f"lock-timeout={given}", "upgrade", "head"]
-    done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
-    assert done.returncode == 1, done.stderr
-    assert done.stderr.strip() == f"error: lock-timeout='{given}' is invalid: give a number of seconds greater than 0"
+def test_a_lock_timeout_that_would_wait_forever_or_is_no_number_is_refused(
+    tiny_copy: App, strata_empty_url: URL, given: str
+) -> None:
+    with pytest.raises(StrataError) as refused:
+        _upgrade_with_x(tiny_copy, strata_empty_url, f"lock-timeout={given}")
+    assert str(refused.value) == f"lock-timeout='{given}' is invalid: give a number of seconds greater than 0"
     assert summary(strata_empty_url).revision is None
 
 
-def test_a_lock_timeout_under_a_millisecond_still_gives_up(strata_empty_url: URL) -> None:
+def test_alembic_refuses_a_lock_timeout_of_zero_in_one_line_and_exit_1(strata_empty_url: URL) -> None:
+    """The console script a user types: one line on stderr, exit 1, nothing migrated."""
+    env = subprocess_env()
+    env["TINY_DATABASE_URL"] = strata_empty_url.render_as_string(hide_password=False)
+    command = [sys.executable, "-m", "alembic", "-x", "lock-timeout=0", "upgrade", "head"]
+    done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == "error: lock-timeout='0' is invalid: give a number of seconds greater than 0"
+    assert summary(strata_empty_url).revision is None
+
+
+def test_a_lock_timeout_under_a_millisecond_still_gives_up(tiny_copy: App, strata_empty_url: URL) -> None:
     """lock_timeout = '0ms' would wait forever: the wait is rounded up, never down."""
     with connect(strata_empty_url) as holder:
         holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("tiny"),))
-        env = subprocess_env()
-        env["TINY_DATABASE_URL"] = strata_empty_url.render_as_string(hide_password=False)
-        command = [sys.executable, "-m", "alembic", "-x", "lock-timeout=0.0001", "upgrade", "head"]
-        done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
-    assert done.returncode == 1
-    assert done.stderr.strip().splitlines()[-1].startswith("error: gave up after 0 s waiting for the migration lock")
+        with pytest.raises(StrataError) as gave_up:
+            _upgrade_with_x(tiny_copy, strata_empty_url, "lock-timeout=0.0001")
+    assert str(gave_up.value).startswith("gave up after 0 s waiting for the migration lock")
