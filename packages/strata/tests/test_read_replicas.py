@@ -87,7 +87,8 @@ def test_a_revision_applied_on_the_primary_reaches_the_replica(
 def _wal_since(primary: URL, lsn: str) -> int:
     with connect(primary, autocommit=True) as conn:
         row = conn.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s::pg_lsn)::bigint", (lsn,)).fetchone()
-    assert row is not None and isinstance(row[0], int)
+    assert row is not None
+    assert isinstance(row[0], int)
     return row[0]
 
 
