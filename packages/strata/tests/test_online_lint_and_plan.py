@@ -4,12 +4,12 @@ import json
 
 import pytest
 from sqlalchemy.engine import URL
-from strata import App, apps
+from strata import App
 from strata.connection.connect import connect
 from strata.migrations import alembic_api
 from strata.migrations.lint import lint_app, revision_sql
 from strata.plan.locks import StatementLock, lock_of, on_tables, statements
-from tiny_support import Run, execute, in_process_strata, next_revision
+from tiny_support import NOTE, Run, execute, in_process_strata, next_revision
 
 HEADER = (
     next_revision(doc="tags get a parent note, an index on it, and unique labels")
@@ -48,9 +48,6 @@ def upgrade() -> None:
 )
 
 
-NOTE = "00000000-0000-7000-8000-000000000001"
-
-
 def _with(app: App, revision: str) -> App:
     (app.migrations_dir / "versions" / "0002_parent.py").write_text(revision)
     return app
@@ -58,9 +55,7 @@ def _with(app: App, revision: str) -> App:
 
 @pytest.fixture
 def strata(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tiny_copy: App) -> Run:
-    run = in_process_strata(monkeypatch, capsys)
-    monkeypatch.setattr(apps, "discover", lambda: {"tiny": tiny_copy})
-    return run
+    return in_process_strata(monkeypatch, capsys, installed={"tiny": tiny_copy})
 
 
 def test_each_finding_comes_with_its_safe_alternative(tiny_copy: App, strata: Run) -> None:

@@ -7,13 +7,13 @@ from dataclasses import dataclass, replace
 import psycopg
 import pytest
 from sqlalchemy.engine import URL
-from strata import App, apps
+from strata import App
 from strata.connection.urls import libpq
 from strata.errors import StrataError
 from strata.migrations import alembic_api
 from strata.migrations.lint import revision_sql
 from strata.migrations.lock import lock_key
-from tiny_support import execute, in_process_strata, next_revision
+from tiny_support import NOTE, execute, in_process_strata, next_revision
 
 # Every helper, and a record of who holds tiny's migration lock while the online part runs.
 ONLINE_REVISION = (
@@ -39,8 +39,6 @@ def downgrade() -> None:
     online.drop_index("uq_tags_label", "tags")
 """
 )
-
-NOTE = "00000000-0000-7000-8000-000000000001"
 
 
 @pytest.fixture
@@ -231,8 +229,7 @@ def test_a_lock_never_released_gives_up_after_the_retries_in_one_line(
 ) -> None:
     app, url = contention.next_revision(UNCOUNTED_REVISION), contention.url
     contention.hold()
-    strata = in_process_strata(contention.monkeypatch, capsys)
-    contention.monkeypatch.setattr(apps, "discover", lambda: {"tiny": app})
+    strata = in_process_strata(contention.monkeypatch, capsys, installed={"tiny": app})
     code, _out, err = strata("up", "--app", "tiny", TINY_DATABASE_URL=str(url), STRATA_LOCK_RETRIES="2")
     assert code == 1
     assert err.splitlines() == [

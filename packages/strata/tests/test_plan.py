@@ -6,13 +6,13 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from sqlalchemy.engine import URL
-from strata import App, apps
+from strata import App
 from strata.connection.urls import libpq
 from strata.drift.snapshot import reading, snapshot
 from strata.migrations import alembic_api
 from strata.migrations.lock import lock_key
 from strata.plan.datachecks import added_checks, violations
-from tiny_support import Run, execute, fingerprint, in_process_strata, next_revision
+from tiny_support import NOTE, Run, execute, fingerprint, in_process_strata, next_revision
 
 # A second revision a real app might add: each constraint fails on the rows inserted below.
 REVISION_0002 = (
@@ -30,8 +30,6 @@ def downgrade() -> None:
     op.drop_constraint(op.f("uq_tags_label"), "tags", type_="unique")
 """
 )
-
-NOTE = "00000000-0000-7000-8000-000000000001"
 
 
 @pytest.fixture
@@ -55,9 +53,7 @@ def live(app_with_0002: App, strata_empty_url: URL) -> URL:
 
 @pytest.fixture
 def strata(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], app_with_0002: App) -> Run:
-    run = in_process_strata(monkeypatch, capsys)
-    monkeypatch.setattr(apps, "discover", lambda: {"tiny": app_with_0002})
-    return run
+    return in_process_strata(monkeypatch, capsys, installed={"tiny": app_with_0002})
 
 
 @pytest.fixture

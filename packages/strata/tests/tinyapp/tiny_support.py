@@ -113,6 +113,9 @@ def execute(url: URL, *statements: str) -> None:
             conn.execute(statement)
 
 
+# The one note the live-database fixtures insert, so tags can point at it.
+NOTE = "00000000-0000-7000-8000-000000000001"
+
 _NEXT_REVISION = '''"""{doc}
 
 Revision ID: 0002
