@@ -11,6 +11,7 @@ from strata.cli import console, errors
 from strata.cli import replicas as replica_view
 from strata.cli.plan import show_plans
 from strata.connection.resolve import migration_url
+from strata.connection.settings import strata_settings
 from strata.connection.urls import mask, with_driver
 from strata.errors import StrataError
 from strata.migrations import alembic_api
@@ -68,6 +69,7 @@ def up(
     counted on the live rows; a revision they would fail is refused, and nothing is changed. An app that
     cannot be migrated is reported in one line and the others are still migrated; the exit code is then 1.
     """
+    strata_settings()  # a bad STRATA_* value is one line here, not one per app below
     selected = apps.select(app_name)
     urls = {app.name: migration_url(app, driver="psycopg") for app in selected}
     _refuse_shared_databases(urls)
@@ -91,9 +93,11 @@ def up(
     standbys = replica_view.bring_up(dev_server(), replicas)
     if standbys:
         console.print(replica_view.local_table(standbys, [app.name for app in selected]))
-    console.print(f"Connect with [bold]strata psql APP[/], e.g. [bold]strata psql {selected[0].name}[/]")
+    migrated = [app.name for app in selected if app.name not in failed]
+    if migrated:
+        console.print(f"Connect with [bold]strata psql APP[/], e.g. [bold]strata psql {migrated[0]}[/]")
     if failed:
-        if len(selected) > 1:
+        if migrated:
             errors.print(f"not migrated: {', '.join(failed)}; the other apps are at head", highlight=False)
         raise typer.Exit(1)
 
