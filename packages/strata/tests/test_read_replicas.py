@@ -8,7 +8,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from strata import Database
 from strata.connection.connect import connect
-from strata.connection.replication import primary_lsn, replica_state, wait_for_replay
+from strata.connection.replication import primary_lsn, replica_state, wait_for_lsn, wait_for_replay
 from strata.connection.urls import Driver
 from strata.errors import StrataError
 from strata.migrations import alembic_api
@@ -90,6 +90,23 @@ def _wal_since(primary: URL, lsn: str) -> int:
     assert row is not None
     assert isinstance(row[0], int)
     return row[0]
+
+
+def test_a_replica_at_the_start_of_a_wal_page_is_not_behind_an_idle_primary(
+    strata_fresh_url: URL, strata_replica: URL, strata_idle_pools: None
+) -> None:
+    """Once a WAL page is full, the primary's insert position points past the next page's header.
+
+    No record lies in those bytes, yet the replica's replay position stays at the page's start
+    until the primary writes again: on an idle server, the next record comes up to 15 s later.
+    A replica there must count as caught up, or every wait (`strata up --replicas`) takes that long.
+    """
+    with connect(strata_fresh_url, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_switch_wal()::text").fetchone()  # the next record starts a new segment
+    assert row is not None
+    wait_for_lsn([strata_replica], str(row[0]))
+    assert replica_state(strata_fresh_url, strata_replica).lag_bytes == 0
+    wait_for_replay(strata_fresh_url, [strata_replica], timeout=0)  # there already: no wait for a next record
 
 
 def test_waiting_on_a_server_that_is_not_a_replica_gives_up_in_one_line(strata_fresh_url: URL) -> None:

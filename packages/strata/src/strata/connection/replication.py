@@ -20,6 +20,17 @@ from strata.errors import StrataError
 
 REPLAY_WAIT_SECONDS = 30.0
 _POLL_SECONDS = 0.02
+# The header a WAL page starts with: 24 bytes, 40 on the first page of a segment. No WAL record
+# (24 bytes at least) fits in it, so a gap this small from a page's start holds no record.
+_LONGEST_PAGE_HEADER = 40
+# The replica's replay position, how far it is behind %s (the primary's insert position), and
+# where the replay position lies within its WAL page.
+_REPLAY_QUERY = """
+SELECT pg_is_in_recovery(),
+       pg_wal_lsn_diff(%s::pg_lsn, replayed)::bigint,
+       (pg_wal_lsn_diff(replayed, '0/0') %% current_setting('wal_block_size')::numeric)::int
+FROM pg_last_wal_replay_lsn() AS replayed
+"""
 
 
 @dataclass(frozen=True)
@@ -45,23 +56,22 @@ def replica_state(primary: URL, replica: URL) -> ReplicaState:
     """Ask the primary where it is, then the replica what it has replayed (a lag below 0 reads as 0)."""
     target = primary_lsn(primary)
     with connect(replica, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(%s::pg_lsn, pg_last_wal_replay_lsn())::bigint", (target,)
-        ).fetchone()
-    assert row is not None
-    in_recovery, lag = bool(row[0]), row[1]
-    return ReplicaState(in_recovery, None if lag is None else max(0, int(str(lag))))
+        in_recovery, lag = _replay(conn, target)
+    return ReplicaState(in_recovery, lag)
 
 
 def wait_for_replay(primary: URL, replicas: Sequence[URL], *, timeout: float = REPLAY_WAIT_SECONDS) -> None:
-    """Return once every replica has replayed what the primary had written when this was called.
+    """Return once every replica has replayed what the primary had written when this was called."""
+    if replicas:
+        wait_for_lsn(replicas, primary_lsn(primary), timeout=timeout)
+
+
+def wait_for_lsn(replicas: Sequence[URL], target: str, *, timeout: float = REPLAY_WAIT_SECONDS) -> None:
+    """Return once every replica has replayed the primary's WAL up to `target`.
 
     Polls each replica's replay position against a deadline; a replica that
     does not get there in `timeout` seconds is a one-line error.
     """
-    if not replicas:
-        return
-    target = primary_lsn(primary)
     deadline = time.monotonic() + timeout
     for replica in replicas:
         with connect(replica, autocommit=True) as conn:
@@ -75,5 +85,22 @@ def wait_for_replay(primary: URL, replicas: Sequence[URL], *, timeout: float = R
 
 
 def _has_replayed(conn: psycopg.Connection[tuple[object, ...]], target: str) -> bool:
-    row = conn.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, false)", (target,)).fetchone()
-    return bool(row and row[0])
+    return _replay(conn, target)[1] == 0
+
+
+def _replay(conn: psycopg.Connection[tuple[object, ...]], target: str) -> tuple[bool, int | None]:
+    """Whether the server is a standby, and the WAL bytes it has yet to replay to reach `target` (None: no replay).
+
+    An insert position taken right after a record that filled a WAL page points past the next
+    page's header, while the replica's replay position stays at the page's start until another
+    record is written: on an idle primary, up to 15 s later. Such a gap holds no record: nothing is behind.
+    """
+    row = conn.execute(_REPLAY_QUERY, (target,)).fetchone()
+    assert row is not None
+    in_recovery, gap, page_offset = bool(row[0]), row[1], row[2]
+    if gap is None:
+        return in_recovery, None
+    behind = max(0, int(str(gap)))
+    if behind <= _LONGEST_PAGE_HEADER and page_offset == 0:
+        behind = 0
+    return in_recovery, behind
