@@ -9,6 +9,7 @@ from sqlalchemy.engine import URL
 from strata import App, apps
 from strata.catalog.contents import summary
 from strata.migrations import alembic_api
+from strata.testing.commands import alembic_at_once
 from strata.testing.server import subprocess_env
 
 SLEEPY = '''"""a slow revision, for the kill test"""
@@ -80,11 +81,11 @@ def test_a_migration_killed_halfway_leaves_the_previous_revision_and_a_rerun_com
 def test_ten_replicas_upgrading_at_once_all_succeed_and_each_revision_runs_once(
     app: App, strata_empty_url: URL
 ) -> None:
-    processes = [_alembic(app, strata_empty_url) for _ in range(10)]
-    outputs = [process.communicate(timeout=180) for process in processes]
-    assert [process.returncode for process in processes] == [0] * 10, [err for _out, err in outputs]
+    url = strata_empty_url.render_as_string(hide_password=False)
+    runs = alembic_at_once(app, 10, "upgrade", "head", timeout=180, **{f"{app.env_prefix}DATABASE_URL": url})
+    assert [run.returncode for run in runs] == [0] * 10, [run.stderr for run in runs]
     revisions = [script.revision for script in alembic_api.script_directory(app).walk_revisions()]
-    log = "".join(err for _out, err in outputs)
+    log = "".join(run.stderr for run in runs)
     ran = {revision: log.count(f"-> {revision}, ") for revision in revisions}
     assert ran == dict.fromkeys(revisions, 1)
     assert summary(strata_empty_url).revision == alembic_api.heads(app)[0]

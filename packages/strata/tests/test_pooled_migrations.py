@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL
 from strata import App
 from strata.catalog.contents import summary
 from strata.connection.connect import connect
-from strata.testing.commands import finish, start_alembic
+from strata.testing.commands import alembic_at_once
 from strata.testing.pgbouncer import PgBouncer
 
 PROBE = (
@@ -25,9 +25,8 @@ PROBE = (
 
 
 def _alembic_at_once(app: App, count: int, command: list[str], **env: str) -> list[subprocess.CompletedProcess[str]]:
-    """Start `count` alembic processes together and wait for all of them (a hang fails the test)."""
-    running = [start_alembic(app, *command, STRATA_MIGRATION_LOCK_WAIT="30", **env) for _ in range(count)]
-    return [finish(process) for process in running]
+    """Run `count` alembic processes together and wait for all of them (a hang fails the test)."""
+    return alembic_at_once(app, count, *command, STRATA_MIGRATION_LOCK_WAIT="30", **env)
 
 
 def _probe_rows(url: URL) -> int:
