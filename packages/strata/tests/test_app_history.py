@@ -8,7 +8,6 @@ with a database of its own on the test server. strata runs in this process, at
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
@@ -19,6 +18,7 @@ from strata.cli.status import app_status
 from strata.connection.connect import connect
 from strata.connection.urls import libpq
 from strata.server.admin import drop_database, ensure_database
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env, unique_name
 from tiny_models import APP
 from tiny_support import TINY, in_process_strata
@@ -120,15 +120,8 @@ def test_reset_names_an_unknown_revision_says_what_it_wipes_and_resets_the_other
 
 def test_alembic_past_base_exits_1_in_one_line_like_strata(databases: dict[str, URL], strata: Strata) -> None:
     assert strata("up").returncode == 0
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic", "downgrade", "-5"],
-        cwd=TINY,
-        env=subprocess_env(TINY_DATABASE_URL=libpq(databases["tiny"])),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    env = subprocess_env(TINY_DATABASE_URL=libpq(databases["tiny"]))
+    done = run_python("-m", "alembic", "downgrade", "-5", cwd=TINY, env=env)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == (
         "error: tiny: Relative revision -5 didn't produce 5 migrations; the database stays at 0001 "

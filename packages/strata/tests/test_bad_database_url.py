@@ -2,14 +2,13 @@
 
 alembic runs as a real process; strata runs in this one (its console script is run for real elsewhere)."""
 
-import subprocess
-import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
 import pytest
 from sqlalchemy.engine import URL
 from strata.connection.urls import libpq, mask, where
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env
 from tiny_support import CANARY_PASSWORD, TINY, in_process_strata
 
@@ -25,13 +24,12 @@ class Done(NamedTuple):
 Run = Callable[[str, str], Done]
 
 
-ALEMBIC = [sys.executable, "-m", "alembic", "upgrade", "head"]
 TOOLS = ["alembic", "strata"]
 
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """`run(tool, url)`: `alembic upgrade head` as a real process in tinyapp, or `strata up --app tiny` in this one."""
+    """`run(tool, url)`: `alembic upgrade head` as a process of its own in tinyapp, or `strata up --app tiny` here."""
     strata = in_process_strata(monkeypatch, capsys)
 
     def run(tool: str, url: str) -> Done:
@@ -39,7 +37,7 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
             code, out, err = strata("up", "--app", "tiny", TINY_DATABASE_URL=url)
             return Done(code, out, err)
         env = subprocess_env(TINY_DATABASE_URL=url)
-        done = subprocess.run(ALEMBIC, env=env, cwd=TINY, capture_output=True, text=True, check=False, timeout=60)
+        done = run_python("-m", "alembic", "upgrade", "head", cwd=TINY, env=env, timeout=60)
         return Done(done.returncode, done.stdout, done.stderr)
 
     return run

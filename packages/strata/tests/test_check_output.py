@@ -1,8 +1,7 @@
 """`strata check`'s table shows warnings, and stays whole at 80 columns and in CI logs."""
 
 import io
-import subprocess
-import sys
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -10,6 +9,7 @@ from sqlalchemy.engine import URL
 from strata.checks import NAMES, AppReport, CheckResult, Outcome
 from strata.checks.report import print_table
 from strata.connection.urls import libpq
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env
 
 APP = "course_supporter"
@@ -23,23 +23,8 @@ def _marks(text: str) -> dict[str, str]:
 
 
 def test_an_app_that_passes_shows_only_passes_in_an_80_column_log(strata_empty_url: URL) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "strata",
-            "check",
-            "--app",
-            "course_supporter",
-            "--database-url",
-            libpq(strata_empty_url),
-        ],
-        env=subprocess_env(COLUMNS="80"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    command = ["-m", "strata", "check", "--app", "course_supporter", "--database-url", libpq(strata_empty_url)]
+    done = run_python(*command, cwd=Path.cwd(), env=subprocess_env(COLUMNS="80"), timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     rows = _marks(done.stdout)
     assert set(rows) == set(NAMES)

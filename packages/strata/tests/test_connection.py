@@ -1,8 +1,5 @@
 """Which URL each purpose uses, the pooled marker, and libpq parameters on both drivers."""
 
-import subprocess
-import sys
-
 import pytest
 from sqlalchemy import pool, text
 from sqlalchemy.engine import URL
@@ -13,6 +10,7 @@ from strata.connection.resolve import migration_url
 from strata.connection.settings import resolve_url
 from strata.connection.urls import Driver
 from strata.errors import StrataError
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env
 from tiny_models import APP
 from tiny_support import STRATA_WITH_TINY, TINY
@@ -83,15 +81,7 @@ def test_a_direct_url_marked_pooled_is_refused(monkeypatch: pytest.MonkeyPatch) 
 
 def test_strata_up_with_a_pooled_url_alone_refuses_in_one_line() -> None:
     env = subprocess_env(TINY_DATABASE_URL=RUNTIME + "?pgbouncer=true")
-    done = subprocess.run(
-        [sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny"],
-        cwd=TINY,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = run_python("-c", STRATA_WITH_TINY, "up", "--app", "tiny", cwd=TINY, env=env)
     assert done.returncode == 1
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("error: tiny: migrations need a direct connection")

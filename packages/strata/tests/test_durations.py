@@ -1,26 +1,17 @@
 """Migration timeouts: a bare number counts seconds everywhere, and explicit units are accepted."""
 
-import subprocess
-import sys
-
 import pytest
 from strata.connection.settings import strata_settings
 from strata.errors import StrataError
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env
 from tiny_support import TINY
 
 
 @pytest.mark.parametrize(("given", "emitted"), [("5", "5s"), ("500ms", "500ms")])
 def test_the_timeouts_alembic_runs_with(given: str, emitted: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head", "--sql"],
-        cwd=TINY,
-        env=subprocess_env(STRATA_LOCK_TIMEOUT=given, STRATA_STATEMENT_TIMEOUT=given),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    env = subprocess_env(STRATA_LOCK_TIMEOUT=given, STRATA_STATEMENT_TIMEOUT=given)
+    done = run_python("-m", "alembic", "upgrade", "head", "--sql", cwd=TINY, env=env)
     assert done.returncode == 0, done.stderr
     assert f"SET lock_timeout = '{emitted}';" in done.stdout
     assert f"SET statement_timeout = '{emitted}';" in done.stdout

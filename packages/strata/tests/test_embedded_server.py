@@ -2,8 +2,6 @@
 
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from strata.connection.connect import connect
 from strata.errors import StrataError
 from strata.server import EmbeddedServer
 from strata.server.admin import ensure_database
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env
 
 
@@ -101,13 +100,7 @@ def _unwritable_home(tmp_path: Path) -> Path:
 def test_an_unwritable_home_is_one_line_naming_the_fix(tmp_path: Path) -> None:
     home = _unwritable_home(tmp_path)
     env = subprocess_env()
-    done = subprocess.run(
-        [sys.executable, "-m", "strata", "up"],
-        env={**env, "STRATA_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_python("-m", "strata", "up", cwd=Path.cwd(), env={**env, "STRATA_HOME": str(home)})
     assert done.returncode == 1
     assert done.stderr.startswith(f"error: cannot write to the strata home {home} (")
     assert done.stderr.strip().endswith("set STRATA_HOME to a writable directory")

@@ -13,6 +13,7 @@ from strata.connection.urls import mask
 from strata.migrations import alembic_api
 from strata.server import dev_server
 from strata.server.admin import drop_database, ensure_database
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env, unique_name
 from tiny_models import APP
 from tiny_support import STRATA_WITH_TINY, TINY
@@ -44,18 +45,9 @@ def _strata(
     env = subprocess_env(COLUMNS="250")  # one line per message, however long the URL
     if url is not None:
         env["TINY_DATABASE_URL"] = url.render_as_string(hide_password=False)
+    if answer is None:  # no terminal: stdin is /dev/null
+        return run_python("-c", STRATA_WITH_TINY, *args, cwd=TINY, env=env, timeout=60)
     command = [sys.executable, "-c", STRATA_WITH_TINY, *args]
-    if answer is None:
-        return subprocess.run(
-            command,
-            env=env,
-            cwd=TINY,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
     leader, follower = pty.openpty()
     try:
         os.write(leader, answer)

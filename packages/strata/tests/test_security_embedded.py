@@ -8,7 +8,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +16,13 @@ import pytest
 from strata.connection.connect import connect
 from strata.errors import StrataError
 from strata.server import EmbeddedServer, folders, process
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env
 from strata.testing.system import require_root, system_binary
 from tiny_support import STRATA_WITH_TINY
+
+# A worker running any test here builds the server `strata up` starts; --dist loadgroup runs them all in one.
+pytestmark = pytest.mark.xdist_group("security-embedded")
 
 OTHER_USER = "nobody"
 
@@ -39,14 +42,9 @@ def started(private_home: Path) -> Iterator[EmbeddedServer]:
     require_root("run psql as another local user")
     server = EmbeddedServer(private_home)
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny"],
-            env=subprocess_env(STRATA_HOME=str(private_home)),
-            capture_output=True,
-            text=True,
-            timeout=600,  # a safety net only: a loaded CI machine is slow
-            check=False,
-        )
+        env = subprocess_env(STRATA_HOME=str(private_home))
+        # 600 s: a safety net only, for a loaded CI machine
+        done = run_python("-c", STRATA_WITH_TINY, "up", "--app", "tiny", cwd=Path.cwd(), env=env, timeout=600)
         assert done.returncode == 0, done.stderr
         yield server
     finally:

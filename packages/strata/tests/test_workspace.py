@@ -7,7 +7,6 @@ migrated the embedded database instead of the configured one.
 
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from sqlalchemy.engine import URL
 from strata import App
 from strata.connection.settings import configured_url
 from strata.connection.urls import libpq
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env
 from tiny_models import APP
 
@@ -37,9 +37,7 @@ def _without_home() -> dict[str, str]:
 
 def test_a_script_elsewhere_uses_the_workspace_server(tmp_path: Path) -> None:
     (tmp_path / "script.py").write_text(SCRIPT)
-    done = subprocess.run(
-        [sys.executable, "script.py"], cwd=tmp_path, env=_without_home(), capture_output=True, text=True, check=False
-    )
+    done = run_python("script.py", cwd=tmp_path, env=_without_home())
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()) == ROOT / ".strata"
     assert not (tmp_path / ".strata").exists()
@@ -49,9 +47,7 @@ def test_strata_home_still_overrides_the_workspace(tmp_path: Path) -> None:
     (tmp_path / "script.py").write_text(SCRIPT)
     home = tmp_path / "elsewhere-home"
     env = _without_home() | {"STRATA_HOME": str(home)}
-    done = subprocess.run(
-        [sys.executable, "script.py"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
-    )
+    done = run_python("script.py", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()) == home
 
@@ -69,14 +65,8 @@ def tiny_workspace(tmp_path: Path) -> App:
 
 def _alembic_upgrade(app: App, home: Path) -> subprocess.CompletedProcess[str]:
     """`alembic upgrade head` inside the app's directory, as a user would run it, with no URL in the environment."""
-    return subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=app.root,
-        env=_without_home() | {"STRATA_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    return run_python(
+        "-m", "alembic", "upgrade", "head", cwd=app.root, env=_without_home() | {"STRATA_HOME": str(home)}
     )
 
 
