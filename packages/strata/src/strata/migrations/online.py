@@ -36,7 +36,7 @@ from sqlalchemy.exc import DBAPIError
 
 from strata.connection.settings import strata_settings
 
-COMMITTED = "strata.online.committed"
+COMMITTED = "strata.online.committed"  # config.attributes: what the revision committed so far, in order
 
 
 @contextmanager
@@ -48,25 +48,28 @@ def outside_transaction() -> Iterator[None]:
     on its own, even when a later one fails), so the runner does not retry it
     blindly after a lock_timeout (see `runner.py`).
     """
-    with _autocommit(leaves_nothing_on_error=False):
+    with _autocommit("an outside_transaction() block", leaves_nothing_on_error=False):
         yield
 
 
 @contextmanager
-def _autocommit(*, leaves_nothing_on_error: bool) -> Iterator[None]:
-    """`outside_transaction()`; a helper whose one statement left nothing behind when it failed says so."""
+def _autocommit(what: str, *, leaves_nothing_on_error: bool) -> Iterator[None]:
+    """`outside_transaction()` for `what`; a helper whose one statement left nothing behind when it failed says so.
+
+    What commits is noted by name, so a failure can say what stays applied.
+    """
     migration = op.get_context()
     if not migration.as_sql and _wrote_in_this_transaction():
-        _mark_committed()
+        _mark_committed(f"its statements before {what}")
     try:
         with migration.autocommit_block():
             yield
     except Exception:
         if not (migration.as_sql or leaves_nothing_on_error):
-            _mark_committed()
+            _mark_committed(f"part of {what}")
         raise
     if not migration.as_sql:
-        _mark_committed()
+        _mark_committed(what)
 
 
 def create_index(
@@ -86,7 +89,7 @@ def create_index(
     so the revision can simply run again. The build runs under
     `STRATA_ONLINE_STATEMENT_TIMEOUT` instead of `STRATA_STATEMENT_TIMEOUT`.
     """
-    with _autocommit(leaves_nothing_on_error=True), _online_statement_timeout():
+    with _autocommit(f"index {index_name}", leaves_nothing_on_error=True), _online_statement_timeout():
         try:
             op.create_index(
                 index_name, table_name, columns, schema=schema, unique=unique, postgresql_concurrently=True, **kw
@@ -107,7 +110,7 @@ def _drop_invalid_leftover(index_name: str, table_name: str, schema: str | None)
     try:
         op.drop_index(index_name, table_name, schema=schema, postgresql_concurrently=True, if_exists=True)
     except DBAPIError:
-        _mark_committed()
+        _mark_committed(f"the INVALID index {index_name}")
         raise
 
 
@@ -131,7 +134,7 @@ def drop_index(
     IF EXISTS by default, because the index a downgrade drops may be the one a
     failed build already removed.
     """
-    with _autocommit(leaves_nothing_on_error=True):
+    with _autocommit(f"the drop of index {index_name}", leaves_nothing_on_error=True):
         op.drop_index(index_name, table_name, schema=schema, postgresql_concurrently=True, if_exists=if_exists)
 
 
@@ -145,7 +148,7 @@ def validate_constraint(constraint_name: str, table_name: str, *, schema: str | 
     """
     table = _qualified(table_name, schema)
     constraint = _quote(constraint_name)
-    with _autocommit(leaves_nothing_on_error=True), _online_statement_timeout():
+    with _autocommit(f"the validation of {constraint_name}", leaves_nothing_on_error=True), _online_statement_timeout():
         op.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {constraint}")
 
 
@@ -173,7 +176,7 @@ def add_enum_value(
         if after is not None
         else ""
     )
-    with _autocommit(leaves_nothing_on_error=True):
+    with _autocommit(f"value {value!r} of {type_name}", leaves_nothing_on_error=True):
         op.execute(f"ALTER TYPE {_qualified(type_name, schema)} ADD VALUE{clause} {_literal(value)}{position}")
 
 
@@ -199,10 +202,10 @@ def _wrote_in_this_transaction() -> bool:
     return op.get_bind().execute(text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")).scalar() is True
 
 
-def _mark_committed() -> None:
+def _mark_committed(what: str) -> None:
     attributes = _attributes()
     if attributes is not None:
-        attributes[COMMITTED] = True
+        attributes[COMMITTED] = [*attributes.get(COMMITTED, []), what]
 
 
 def _attributes() -> dict[str, Any] | None:

@@ -60,7 +60,7 @@ def _options(metadata: MetaData) -> dict[str, Any]:
 
 def _nothing_committed_yet(**_: Any) -> None:
     """A revision was recorded: the next one starts with nothing committed outside its transaction."""
-    context.config.attributes[COMMITTED] = False
+    context.config.attributes[COMMITTED] = []
 
 
 def _timeouts() -> list[str]:
@@ -137,7 +137,7 @@ def _run_with_retries() -> None:
     settings = strata_settings()
     attempt = 0
     while True:
-        context.config.attributes[COMMITTED] = False
+        context.config.attributes[COMMITTED] = []
         try:
             context.run_migrations()
             return
@@ -156,7 +156,12 @@ def _run_with_retries() -> None:
 
 
 def _committed_a_part() -> bool:
-    return bool(context.config.attributes.get(COMMITTED))
+    return bool(_committed_parts())
+
+
+def _committed_parts() -> list[str]:
+    """What the revision in flight committed outside its transaction, named by `online.py`, in order."""
+    return list(context.config.attributes.get(COMMITTED) or [])
 
 
 def _sqlstate(error: DBAPIError) -> str | None:
@@ -173,10 +178,10 @@ def _failed_revision(error: DBAPIError) -> StrataError:
     """
     reason = mask_text(str(error.orig).strip().splitlines()[0] if error.orig else str(error))
     stays = context.get_context().get_current_revision() or "base"
-    if _committed_a_part():
+    if parts := _committed_parts():
         return StrataError(
-            f"revision {_revision_in_flight()} failed; the database stays recorded at {stays}, but what the revision "
-            f"committed outside its transaction before failing stays applied: {reason}{_hint(error)}"
+            f"revision {_revision_in_flight()} failed; the database stays recorded at {stays}, but what it committed "
+            f"before failing stays applied ({', '.join(parts)}): {reason}{_hint(error)}"
         )
     return StrataError(
         f"revision {_revision_in_flight()} failed and was rolled back; the database stays at {stays}: "
@@ -202,6 +207,11 @@ def _revision_in_flight() -> str:
 def _hint(error: DBAPIError) -> str:
     """The fix for failures a user can act on."""
     orig = error.orig
+    if _sqlstate(error) == "55P03" and _committed_a_part():
+        return (
+            "; another session holds a lock the migration needs: run it again when that session is idle (it was "
+            "not retried, since that would repeat what it committed), or raise STRATA_LOCK_TIMEOUT"
+        )
     if _sqlstate(error) == "55P03":
         return (
             "; another session holds a lock the migration needs: retry when it is idle, "
