@@ -14,9 +14,6 @@ from strata.connection.connect import connect
 from strata.server.admin import drop_database, ensure_database
 from strata.testing.server import subprocess_env, unique_name
 
-# A worker running any test here builds the embedded server in the module's home; --dist loadgroup runs them all in one.
-pytestmark = pytest.mark.xdist_group("check-cli")
-
 
 @pytest.fixture(scope="module")
 def strata_cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:

@@ -7,9 +7,6 @@ from strata.connection.replication import replica_state
 from strata.server import EmbeddedServer
 from strata.server.replicas import ensure_replicas, local_replicas, start_replicas, stop_replicas
 
-# A worker running any test here builds the primary and its standbys; --dist loadgroup runs them all in one.
-pytestmark = pytest.mark.xdist_group("local-standbys")
-
 
 @pytest.fixture(scope="module")
 def primary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:

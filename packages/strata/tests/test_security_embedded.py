@@ -21,9 +21,6 @@ from strata.testing.server import subprocess_env
 from strata.testing.system import require_root, system_binary
 from tiny_support import STRATA_WITH_TINY
 
-# A worker running any test here builds the server `strata up` starts; --dist loadgroup runs them all in one.
-pytestmark = pytest.mark.xdist_group("security-embedded")
-
 OTHER_USER = "nobody"
 
 

@@ -15,9 +15,6 @@ from strata.seed.run import reflect
 from strata.testing import templates
 from strata.testing.server import subprocess_env, unique_name
 
-# A worker running any test here builds the seeded databases; --dist loadgroup runs them all in one.
-pytestmark = pytest.mark.xdist_group("seed")
-
 Clone = Callable[[App], URL]
 APPS = list(apps.discover().values())
 

@@ -31,9 +31,6 @@ from study_assistant.retrieval import (
     use_hnsw_settings,
 )
 
-# A worker running any test here builds the chunks and their HNSW index; --dist loadgroup runs them all in one.
-pytestmark = pytest.mark.xdist_group("retrieval")
-
 # The planner prefers an exact scan up to about 7,000 rows at the default ef_search (at 6,000 it
 # estimates the sort at 3,220 against 3,618 for the HNSW scan, at 7,000 both at 3,680); at 8,000
 # it picks the HNSW scan (3,734).
