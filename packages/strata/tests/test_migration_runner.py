@@ -2,8 +2,6 @@
 
 import argparse
 import io
-import subprocess
-import sys
 from contextlib import redirect_stdout
 
 import pytest
@@ -15,6 +13,7 @@ from strata.connection.connect import connect
 from strata.errors import StrataError
 from strata.migrations import alembic_api
 from strata.migrations.lock import lock_key
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env
 from tiny_support import STRATA_WITH_TINY, TINY
 
@@ -24,21 +23,10 @@ def test_a_waiting_migration_says_so_and_gives_up_with_a_clear_message(
 ) -> None:
     with connect(strata_empty_url) as holder:
         holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("tiny"),))
-        env = {
-            "TINY_DATABASE_URL": strata_empty_url.render_as_string(hide_password=False),
-            "STRATA_MIGRATION_LOCK_WAIT": "1",
-        }
-        import os
-
-        done = subprocess.run(
-            [sys.executable, "-m", "alembic", "upgrade", "head"],
-            cwd=TINY,
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
+        env = subprocess_env(
+            TINY_DATABASE_URL=strata_empty_url.render_as_string(hide_password=False), STRATA_MIGRATION_LOCK_WAIT="1"
         )
+        done = run_python("-m", "alembic", "upgrade", "head", cwd=TINY, env=env, timeout=60)
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1
     assert lines[0].startswith(
@@ -87,8 +75,8 @@ def test_migrations_run_with_lock_and_statement_timeouts(tiny_copy: App, strata_
 @pytest.mark.parametrize(
     "command",
     [
-        [sys.executable, "-m", "alembic", "-x", "lock-timeout=1", "upgrade", "head"],
-        [sys.executable, "-c", STRATA_WITH_TINY, "up", "--app", "tiny", "--lock-timeout", "1"],
+        ["-m", "alembic", "-x", "lock-timeout=1", "upgrade", "head"],
+        ["-c", STRATA_WITH_TINY, "up", "--app", "tiny", "--lock-timeout", "1"],
     ],
     ids=["alembic -x lock-timeout", "strata up --lock-timeout"],
 )
@@ -98,7 +86,7 @@ def test_lock_timeout_flags_give_up_with_a_clear_message(strata_empty_url: URL, 
         holder.execute("SELECT pg_advisory_lock(%s)", (lock_key("tiny"),))
         env = subprocess_env()
         env["TINY_DATABASE_URL"] = strata_empty_url.render_as_string(hide_password=False)
-        done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
+        done = run_python(*command, cwd=TINY, env=env, timeout=60)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("error: gave up after 1 s waiting for the migration lock")
     assert summary(strata_empty_url).revision is None
@@ -126,8 +114,7 @@ def test_alembic_refuses_a_lock_timeout_of_zero_in_one_line_and_exit_1(strata_em
     """The console script a user types: one line on stderr, exit 1, nothing migrated."""
     env = subprocess_env()
     env["TINY_DATABASE_URL"] = strata_empty_url.render_as_string(hide_password=False)
-    command = [sys.executable, "-m", "alembic", "-x", "lock-timeout=0", "upgrade", "head"]
-    done = subprocess.run(command, cwd=TINY, env=env, capture_output=True, text=True, check=False, timeout=60)
+    done = run_python("-m", "alembic", "-x", "lock-timeout=0", "upgrade", "head", cwd=TINY, env=env, timeout=60)
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip() == "error: lock-timeout='0' is invalid: give a number of seconds greater than 0"
     assert summary(strata_empty_url).revision is None
