@@ -8,26 +8,20 @@ from course_supporter.app import APP
 from sqlalchemy.engine import URL
 from strata import cli
 from strata.migrations import alembic_api
+from strata.testing.commands import run_python
 from strata.testing.server import in_process_env, subprocess_env
 from typer.testing import CliRunner, Result
 
 
 def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
-    """The first `up`, `psql` and `down` run as real processes; the repeated `up` and `status` in this one."""
+    """The first `up`, `psql` and `down` run as processes of their own; the repeated `up` and `status` in this one."""
     env = subprocess_env(STRATA_HOME=str(tmp_path / "home"), COLUMNS="200")
 
     def in_process(*args: str) -> Result:
         return CliRunner().invoke(cli.app, list(args), env=in_process_env(STRATA_HOME=env["STRATA_HOME"]))
 
     def strata(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "strata", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return run_python("-m", "strata", *args, cwd=tmp_path, env=env)
 
     try:
         up = strata("up", "--app", "course_supporter")

@@ -2,12 +2,12 @@
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from strata import cli
 from strata.server import EmbeddedServer
 from strata.server.replicas import standby_of
+from strata.testing.commands import run_python
 from strata.testing.server import in_process_env, subprocess_env
 from typer.testing import CliRunner, Result
 
@@ -27,13 +27,12 @@ asyncio.run(main())
 
 
 def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
-    """`up` and the app's reads run as real processes; `status` and `down` in this one (CliRunner)."""
+    """`up` and the app's reads run as processes of their own; `status` and `down` in this one (CliRunner)."""
     home = tmp_path / "home"
     env = subprocess_env(STRATA_HOME=str(home), COLUMNS="200")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=180, check=False)
+        return run_python(*args, cwd=tmp_path, env=env, timeout=180)
 
     def strata(*args: str) -> Result:
         return CliRunner().invoke(cli.app, list(args), env=in_process_env(STRATA_HOME=str(home)))
