@@ -2,15 +2,13 @@
 
 import signal
 import subprocess
-import sys
 
 import pytest
 from sqlalchemy.engine import URL
 from strata import App, apps
 from strata.catalog.contents import summary
 from strata.migrations import alembic_api
-from strata.testing.commands import alembic_at_once
-from strata.testing.server import subprocess_env
+from strata.testing.commands import alembic_at_once, start_alembic
 
 SLEEPY = '''"""a slow revision, for the kill test"""
 import os
@@ -37,15 +35,9 @@ def downgrade() -> None:
 
 
 def _alembic(app: App, url: URL, **env: str) -> subprocess.Popen[str]:
-    variables = subprocess_env()
-    variables[f"{app.env_prefix}DATABASE_URL"] = url.render_as_string(hide_password=False)
-    return subprocess.Popen(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=app.root,
-        env={**variables, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    """`alembic upgrade head` started as a fresh process, its stderr read as it is written."""
+    return start_alembic(
+        app, "upgrade", "head", **{f"{app.env_prefix}DATABASE_URL": url.render_as_string(False)}, **env
     )
 
 

@@ -33,12 +33,6 @@ def start_alembic(app: App, *args: str, **env: str) -> "subprocess.Popen[str]":
     )
 
 
-def finish(process: "subprocess.Popen[str]", timeout: float = 120) -> "subprocess.CompletedProcess[str]":
-    """Wait for a started command; a hang past `timeout` raises, failing the test."""
-    stdout, stderr = process.communicate(timeout=timeout)
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-
-
 def run_alembic(app: App, *args: str, **env: str) -> "subprocess.CompletedProcess[str]":
     """`alembic *args` for `app`, run to its end, as `run_python` runs it."""
     return run_python("-m", "alembic", *args, cwd=app.root, env=subprocess_env(**env))
