@@ -76,7 +76,17 @@ TARGETS = [
         tuple(
             f"{STRATA}/checks/{name}.py" for name in ("cascades", "indexes", "models", "history", "explain", "runner")
         ),
-        (f"{TESTS}/test_check.py", f"{TESTS}/test_check_cli.py"),
+        (
+            f"{TESTS}/test_check.py::test_the_intact_app_passes_every_check",
+            f"{TESTS}/test_check_findings.py",
+            f"{TESTS}/test_check.py::test_a_vector_column_without_an_ann_index_warns_and_fails_nothing",
+            f"{TESTS}/test_check.py::test_a_set_null_foreign_key_that_nulls_passes",
+            f"{TESTS}/test_check.py::test_each_fault_fails_exactly_its_check",
+            f"{TESTS}/test_check_identifiers.py",
+            f"{TESTS}/test_check_cli.py::test_check_json_passes_for_every_app_and_validates_against_its_schema",
+            f"{TESTS}/test_check_cli.py::test_a_non_empty_database_url_is_refused_and_left_alone",
+            f"{TESTS}/test_check_cli.py::test_an_empty_database_url_is_checked_and_left_empty",
+        ),
     ),
     Target(
         "migrations",

@@ -38,6 +38,12 @@ def _normalise(sql: str) -> str:
     return re.sub(r"[\s()]|::\w+", "", sql).lower()
 
 
+def _predicate(where: Any) -> str:
+    """A partial index's WHERE as PostgreSQL shows it: values inline, columns without their table."""
+    options = {"literal_binds": True, "include_table": False}
+    return str(where.compile(dialect=postgresql.dialect(), compile_kwargs=options))  # type: ignore[no-untyped-call]
+
+
 def _expected(index: Index) -> dict[str, Any]:
     options = index.dialect_options["postgresql"]
     where = options["where"]
@@ -46,9 +52,7 @@ def _expected(index: Index) -> dict[str, Any]:
         "with": {key: str(value) for key, value in (options["with"] or {}).items()},
         "ops": dict(options["ops"] or {}),
         "unique": bool(index.unique),
-        "where": str(where.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))  # type: ignore[no-untyped-call]
-        if where is not None
-        else None,
+        "where": _predicate(where) if where is not None else None,
     }
 
 
