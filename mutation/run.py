@@ -85,6 +85,7 @@ TARGETS = [
             f"{TESTS}/test_migration_lock_wait.py",
             f"{TESTS}/test_migration_reports.py",
             f"{TESTS}/test_generated_sql.py",
+            f"{TESTS}/test_migration_runner_options.py",
             f"{TESTS}/test_migration_runner.py::test_a_lock_timeout_that_would_wait_forever_or_is_no_number_is_refused",
             f"{TESTS}/test_migration_runner.py::test_a_failing_revision_is_named_and_rolled_back",
             f"{TESTS}/test_migration_runner.py::test_migrations_run_with_lock_and_statement_timeouts",
@@ -99,6 +100,15 @@ TARGETS = [
             f"{TESTS}/test_faults.py::test_a_migration_killed_halfway_leaves_the_previous_revision_and_a_rerun_completes",
             # One app is enough to prove the lock serialises replicas; the other three repeat it.
             f"{TESTS}/test_faults.py::test_ten_replicas_upgrading_at_once_all_succeed_and_each_revision_runs_once[narraforge]",
+        ),
+    ),
+    Target(
+        "migrations-online",
+        (f"{STRATA}/migrations/online.py",),
+        (
+            f"{TESTS}/test_online_revisions.py",
+            f"{TESTS}/test_online_lint_and_plan.py::test_the_same_change_written_with_the_helpers_is_clean",
+            f"{TESTS}/test_online_lint_and_plan.py::test_plan_names_the_lock_each_online_statement_really_takes",
         ),
     ),
     Target(
