@@ -83,12 +83,12 @@ TARGETS = [
         (f"{STRATA}/migrations/runner.py", f"{STRATA}/migrations/lock.py", f"{STRATA}/migrations/autogen.py"),
         (
             f"{TESTS}/test_migration_lock_wait.py",
+            f"{TESTS}/test_migration_runner.py::test_migrations_run_with_lock_and_statement_timeouts",
             f"{TESTS}/test_migration_reports.py",
             f"{TESTS}/test_generated_sql.py",
             f"{TESTS}/test_migration_runner_options.py",
             f"{TESTS}/test_migration_runner.py::test_a_lock_timeout_that_would_wait_forever_or_is_no_number_is_refused",
             f"{TESTS}/test_migration_runner.py::test_a_failing_revision_is_named_and_rolled_back",
-            f"{TESTS}/test_migration_runner.py::test_migrations_run_with_lock_and_statement_timeouts",
             f"{TESTS}/test_migration_runner.py::test_a_lock_timeout_under_a_millisecond_still_gives_up",
             f"{TESTS}/test_autogenerate.py",
             f"{TESTS}/test_secrets.py::test_errors_that_carry_the_url_mask_it_in_the_message_and_the_debug_log",

@@ -130,6 +130,8 @@ def test_a_revision_blocked_on_every_attempt_is_retried_as_often_as_set_with_dou
     (tiny_copy.migrations_dir / "versions" / "0002_weight.py").write_text(WEIGHT_REVISION)
     stderr = _AtMost(3)
     with psycopg.connect(libpq(strata_empty_url)) as blocker:
+        # Without lock_timeout the migration would wait for ever: the server ends the blocker after 20 s instead.
+        blocker.execute("SET idle_in_transaction_session_timeout = '20s'")
         blocker.execute("LOCK TABLE tags IN SHARE UPDATE EXCLUSIVE MODE")
         monkeypatch.setattr(sys, "stderr", stderr)
         with pytest.raises(StrataError, match=r"^revision 0002 failed and was rolled back; the database stays at 0001"):

@@ -1,6 +1,8 @@
-"""The runner's Alembic options as a user meets them: a connection passed in, autogenerate beside `strata check`."""
+"""The runner's Alembic options as a user meets them: a connection passed in, autogenerate, logging."""
 
 import io
+import subprocess
+import sys
 from contextlib import redirect_stdout
 
 from alembic import command
@@ -11,7 +13,9 @@ from strata.catalog.contents import summary
 from strata.checks.context import Context
 from strata.checks.models import matches_models
 from strata.checks.outcome import Status
+from strata.connection.urls import mask
 from strata.migrations import alembic_api
+from strata.testing.server import subprocess_env
 from tiny_support import execute
 
 
@@ -54,3 +58,46 @@ def test_autogenerate_finds_a_server_default_only_the_database_has_exactly_as_ma
     command.revision(alembic_api.config(tiny_copy, strata_empty_url), message="drift", autogenerate=True)
     (generated,) = (tiny_copy.migrations_dir / "versions").glob("*_drift.py")
     assert "op." not in generated.read_text()
+
+
+LOGGING = """
+[loggers]
+keys = root,sqlalchemy
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = DEBUG
+handlers = console
+
+[logger_sqlalchemy]
+level = WARNING
+handlers =
+qualname = sqlalchemy
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)s [%(name)s] %(message)s
+"""
+
+
+def test_the_alembic_command_keeps_strata_s_own_log_lines_under_the_app_s_logging_config(
+    tiny_copy: App, strata_empty_url: URL
+) -> None:
+    """env.py applies alembic.ini's logging; loggers strata made before that must stay on, or DEBUG shows nothing."""
+    with tiny_copy.alembic_ini.open("a") as ini:
+        ini.write(LOGGING)
+    env = subprocess_env()
+    env["TINY_DATABASE_URL"] = strata_empty_url.render_as_string(hide_password=False)
+    command = [sys.executable, "-m", "alembic", "upgrade", "head"]
+    done = subprocess.run(command, cwd=tiny_copy.root, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"DEBUG [strata.migrations.runner] migrating tiny on {mask(strata_empty_url)}" in done.stderr.splitlines()
