@@ -1,7 +1,6 @@
 """The migration lock's wait, in process: a waiter goes on when the lock is freed, and says it waits once."""
 
 import sys
-from collections.abc import Callable
 
 import psycopg
 import pytest
@@ -12,22 +11,7 @@ from strata.connection.urls import libpq
 from strata.errors import StrataError
 from strata.migrations import alembic_api
 from strata.migrations.lock import lock_key
-
-
-class _OnLine:
-    """sys.stderr that runs `then` as soon as a line holding `text` is written, before the writer goes on."""
-
-    def __init__(self, text: str, then: Callable[[], object]) -> None:
-        self.text, self.then, self.lines = text, then, ""
-
-    def write(self, written: str) -> int:
-        self.lines += written
-        if self.text in written:
-            self.then()
-        return len(written)
-
-    def flush(self) -> None:
-        pass
+from tiny_support import StderrWatcher
 
 
 def _hold(url: URL) -> psycopg.Connection[tuple[object, ...]]:
@@ -42,13 +26,13 @@ def test_a_migration_waiting_for_the_lock_goes_on_as_soon_as_it_is_free(
 ) -> None:
     """The lock is freed at once after the first refusal: well inside the 0.9 s the waiter may wait."""
     with _hold(strata_empty_url) as holder:
-        stderr = _OnLine("waiting up to", then=lambda: holder.execute("SELECT pg_advisory_unlock_all()"))
+        stderr = StderrWatcher("waiting up to", then=lambda: holder.execute("SELECT pg_advisory_unlock_all()"))
         monkeypatch.setattr(sys, "stderr", stderr)
         alembic_api.upgrade(tiny_copy, strata_empty_url, lock_wait=0.9)
-    assert stderr.lines.startswith(
+    assert stderr.written.startswith(
         f"strata: waiting up to 1 s for the migration lock on '{strata_empty_url.database}', held by pid "
     )
-    assert stderr.lines.count("\n") == 1
+    assert stderr.written.count("\n") == 1
     assert summary(strata_empty_url).revision == "0001"
 
 
