@@ -91,7 +91,35 @@ TARGETS = [
     Target(
         "migrations",
         (f"{STRATA}/migrations/runner.py", f"{STRATA}/migrations/lock.py", f"{STRATA}/migrations/autogen.py"),
-        (f"{TESTS}/test_migration_runner.py", f"{TESTS}/test_autogenerate.py", f"{TESTS}/test_faults.py"),
+        (
+            f"{TESTS}/test_migration_lock_wait.py",
+            f"{TESTS}/test_migration_runner.py::test_migrations_run_with_lock_and_statement_timeouts",
+            f"{TESTS}/test_migration_reports.py",
+            f"{TESTS}/test_generated_sql.py",
+            f"{TESTS}/test_migration_runner_options.py",
+            f"{TESTS}/test_migration_runner.py::test_a_lock_timeout_that_would_wait_forever_or_is_no_number_is_refused",
+            f"{TESTS}/test_migration_runner.py::test_a_failing_revision_is_named_and_rolled_back",
+            f"{TESTS}/test_migration_runner.py::test_a_lock_timeout_under_a_millisecond_still_gives_up",
+            f"{TESTS}/test_autogenerate.py",
+            f"{TESTS}/test_secrets.py::test_errors_that_carry_the_url_mask_it_in_the_message_and_the_debug_log",
+            f"{TESTS}/test_secrets.py::test_debug_logs_of_a_migration_show_the_url_only_masked",
+            f"{TESTS}/test_online_revisions.py",  # the runner's retries on lock_timeout
+            f"{TESTS}/test_migration_runner.py::test_a_waiting_migration_says_so_and_gives_up_with_a_clear_message",
+            f"{TESTS}/test_migration_runner.py::test_lock_timeout_flags_give_up_with_a_clear_message",
+            f"{TESTS}/test_migration_runner.py::test_alembic_refuses_a_lock_timeout_of_zero_in_one_line_and_exit_1",
+            f"{TESTS}/test_faults.py::test_a_migration_killed_halfway_leaves_the_previous_revision_and_a_rerun_completes",
+            # One app is enough to prove the lock serialises replicas; the other three repeat it.
+            f"{TESTS}/test_faults.py::test_ten_replicas_upgrading_at_once_all_succeed_and_each_revision_runs_once[narraforge]",
+        ),
+    ),
+    Target(
+        "migrations-online",
+        (f"{STRATA}/migrations/online.py",),
+        (
+            f"{TESTS}/test_online_revisions.py",
+            f"{TESTS}/test_online_lint_and_plan.py::test_the_same_change_written_with_the_helpers_is_clean",
+            f"{TESTS}/test_online_lint_and_plan.py::test_plan_names_the_lock_each_online_statement_really_takes",
+        ),
     ),
     Target(
         "templates",

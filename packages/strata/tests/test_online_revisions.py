@@ -13,7 +13,7 @@ from strata.errors import StrataError
 from strata.migrations import alembic_api
 from strata.migrations.lint import revision_sql
 from strata.migrations.lock import lock_key
-from tiny_support import NOTE, execute, in_process_strata, next_revision
+from tiny_support import NOTE, StderrWatcher, execute, in_process_strata, next_revision
 
 # Every helper, and a record of who holds tiny's migration lock while the online part runs.
 ONLINE_REVISION = (
@@ -160,22 +160,6 @@ def downgrade() -> None:
     op.drop_column("notes", "weight")
 """
 )
-
-
-class StderrWatcher:
-    """sys.stderr for the migration: when `line` is written, `then` runs, before the migration goes on."""
-
-    def __init__(self, line: str, then: Callable[[], object]) -> None:
-        self.line, self.then, self.written = line, then, ""
-
-    def write(self, text: str) -> int:
-        self.written += text
-        if self.line in text:
-            self.then()
-        return len(text)
-
-    def flush(self) -> None:
-        pass
 
 
 @dataclass

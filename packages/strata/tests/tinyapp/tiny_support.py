@@ -138,3 +138,19 @@ depends_on = None
 def next_revision(doc: str) -> str:
     """The top of a revision 0002 after tinyapp's 0001, with the online helpers imported: add its functions."""
     return _NEXT_REVISION.format(doc=doc)
+
+
+class StderrWatcher:
+    """sys.stderr for the migration: when `line` is written, `then` runs, before the migration goes on."""
+
+    def __init__(self, line: str, then: Callable[[], object]) -> None:
+        self.line, self.then, self.written = line, then, ""
+
+    def write(self, text: str) -> int:
+        self.written += text
+        if self.line in text:
+            self.then()
+        return len(text)
+
+    def flush(self) -> None:
+        pass
