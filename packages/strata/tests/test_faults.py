@@ -74,7 +74,7 @@ def test_ten_replicas_upgrading_at_once_all_succeed_and_each_revision_runs_once(
     app: App, strata_empty_url: URL
 ) -> None:
     url = strata_empty_url.render_as_string(hide_password=False)
-    runs = alembic_at_once(app, 10, "upgrade", "head", timeout=180, **{f"{app.env_prefix}DATABASE_URL": url})
+    runs = alembic_at_once(app, 10, "upgrade", "head", env={f"{app.env_prefix}DATABASE_URL": url}, timeout=180)
     assert [run.returncode for run in runs] == [0] * 10, [run.stderr for run in runs]
     revisions = [script.revision for script in alembic_api.script_directory(app).walk_revisions()]
     log = "".join(run.stderr for run in runs)

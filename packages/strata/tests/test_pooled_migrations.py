@@ -26,7 +26,7 @@ PROBE = (
 
 def _alembic_at_once(app: App, count: int, command: list[str], **env: str) -> list[subprocess.CompletedProcess[str]]:
     """Run `count` alembic processes together and wait for all of them (a hang fails the test)."""
-    return alembic_at_once(app, count, *command, STRATA_MIGRATION_LOCK_WAIT="30", **env)
+    return alembic_at_once(app, count, *command, env={"STRATA_MIGRATION_LOCK_WAIT": "30", **env})
 
 
 def _probe_rows(url: URL) -> int:

@@ -39,9 +39,11 @@ def run_alembic(app: App, *args: str, **env: str) -> "subprocess.CompletedProces
 
 
 def alembic_at_once(
-    app: App, count: int, *args: str, timeout: float = 120, **env: str
+    app: App, count: int, *args: str, env: dict[str, str], timeout: float = 120
 ) -> "list[subprocess.CompletedProcess[str]]":
     """Run `count` `alembic *args` processes for `app` together, as replicas of a service starting at once.
+
+    The environment has no *_DATABASE_URL but those in `env`.
 
     Each is a process of its own with its own connections, running alembic's command line in the
     app's directory, forked as `run_python` forks: ten fresh interpreters would spend some 15 s
