@@ -39,9 +39,7 @@ def _notes(url: URL) -> int:
     return int(str(found[0])) if found else -1
 
 
-def _strata(
-    url: URL | None, *args: str, stdin: int | None = None, answer: bytes | None = None
-) -> subprocess.CompletedProcess[str]:
+def _strata(url: URL | None, *args: str, answer: bytes | None = None) -> subprocess.CompletedProcess[str]:
     env = subprocess_env(COLUMNS="250")  # one line per message, however long the URL
     if url is not None:
         env["TINY_DATABASE_URL"] = url.render_as_string(hide_password=False)

@@ -207,12 +207,12 @@ def _revision_in_flight() -> str:
 def _hint(error: DBAPIError) -> str:
     """The fix for failures a user can act on."""
     orig = error.orig
-    if _sqlstate(error) == "55P03" and _committed_a_part():
-        return (
-            "; another session holds a lock the migration needs: run it again when that session is idle (it was "
-            "not retried, since that would repeat what it committed), or raise STRATA_LOCK_TIMEOUT"
-        )
     if _sqlstate(error) == "55P03":
+        if _committed_a_part():
+            return (
+                "; another session holds a lock the migration needs: run it again when that session is idle (it "
+                "was not retried, since that would repeat what it committed), or raise STRATA_LOCK_TIMEOUT"
+            )
         return (
             "; another session holds a lock the migration needs: retry when it is idle, "
             "or raise STRATA_LOCK_TIMEOUT or STRATA_LOCK_RETRIES"
