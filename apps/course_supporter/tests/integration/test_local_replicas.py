@@ -29,7 +29,7 @@ asyncio.run(main())
 def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
     """`up` and the app's reads run as processes of their own; `status` and `down` in this one (CliRunner)."""
     home = tmp_path / "home"
-    env = subprocess_env(STRATA_HOME=str(home), COLUMNS="200")
+    env = subprocess_env(STRATA_HOME=str(home), COLUMNS="80")  # a CI log: the read URL still comes whole
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return run_python(*args, cwd=tmp_path, env=env, timeout=180)
@@ -42,7 +42,7 @@ def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
         up = run("-m", "strata", "up", "--app", "course_supporter", "--replicas", "1")
         assert up.returncode == 0, up.stderr
         standby = standby_of(primary, 1)
-        assert f"postgresql://postgres@/course_supporter?host={standby.socket_dir}" in up.stdout
+        assert f"  postgresql://postgres@/course_supporter?host={standby.socket_dir}" in up.stdout.splitlines()
 
         status = strata("status", "--json")
         assert status.exit_code == 0, status.output

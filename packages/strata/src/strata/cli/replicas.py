@@ -10,6 +10,7 @@ from rich.table import Table
 from sqlalchemy.engine import URL
 
 from strata import apps
+from strata.cli import console
 from strata.connection.replication import replica_state, wait_for_replay
 from strata.connection.settings import configured_read_urls, configured_url
 from strata.connection.urls import mask, with_driver
@@ -37,14 +38,16 @@ def bring_up(primary: EmbeddedServer, count: int | None) -> list[Standby]:
     return standbys
 
 
-def local_table(standbys: list[Standby], app_names: list[str]) -> Table:
-    """What `strata up` prints about the local standbys: where each is, and the READ URL to use."""
-    table = Table("replica", f"read URL of {app_names[0]}", title="local hot standbys")
-    table.columns[1].overflow = "fold"
+def print_local(standbys: list[Standby], app_names: list[str]) -> None:
+    """What `strata up` prints about the local standbys: each one, then its read URL whole on a line of its own.
+
+    Not a table: a table folds a long socket path mid-URL at 80 columns, and the URL must copy whole from a log.
+    """
     for standby in standbys:
-        table.add_row(standby.name, mask(standby.url(app_names[0]).set(drivername="postgresql")))
-    table.caption = "embedded apps read from these (get_read_session); elsewhere set <APP>_READ_DATABASE_URL"
-    return table
+        url = mask(standby.url(app_names[0]).set(drivername="postgresql"))
+        console.print(f"[bold]{standby.name}[/]: read URL of {app_names[0]}", highlight=False, soft_wrap=True)
+        console.print(f"  {url}", highlight=False, soft_wrap=True)
+    console.print("embedded apps read from these (get_read_session); elsewhere set <APP>_READ_DATABASE_URL")
 
 
 def rows(primary: EmbeddedServer) -> list[ReplicaRow]:

@@ -92,7 +92,7 @@ def up(
         _print_migrated(app, url)
     standbys = replica_view.bring_up(dev_server(), replicas)
     if standbys:
-        console.print(replica_view.local_table(standbys, [app.name for app in selected]))
+        replica_view.print_local(standbys, [app.name for app in selected])
     migrated = [app.name for app in selected if app.name not in failed]
     if migrated:
         console.print(f"Connect with [bold]strata psql APP[/], e.g. [bold]strata psql {migrated[0]}[/]")
