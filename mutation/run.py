@@ -116,6 +116,7 @@ TARGETS = [
         "migrations-online",
         (f"{STRATA}/migrations/online.py",),
         (
+            f"{TESTS}/test_online_helpers_edges.py",
             f"{TESTS}/test_online_revisions.py",
             f"{TESTS}/test_online_lint_and_plan.py::test_the_same_change_written_with_the_helpers_is_clean",
             f"{TESTS}/test_online_lint_and_plan.py::test_plan_names_the_lock_each_online_statement_really_takes",
