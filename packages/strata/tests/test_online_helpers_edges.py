@@ -130,8 +130,8 @@ def _wait_until_the_drop_waits(live: Live, migration: threading.Thread) -> None:
     with psycopg.connect(libpq(live.url), autocommit=True) as watcher:
         while migration.is_alive():
             waiting = watcher.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE ltrim(query, E' \\n') LIKE 'DROP INDEX%'"
-                " AND wait_event_type = 'Lock'"
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND ltrim(query, E' \\n') LIKE 'DROP INDEX%' AND wait_event_type = 'Lock'"
             ).fetchone()
             if waiting == (1,):
                 return
