@@ -47,6 +47,14 @@ def test_a_durable_server_goes_to_memory_only_when_asked(tmp_path: Path, monkeyp
     assert EmbeddedServer(tmp_path / "throwaway").server_root.is_relative_to(base)
 
 
+def test_servers_in_memory_0_keeps_even_a_throwaway_server_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ram_disk()
+    monkeypatch.setenv(memory.ENV_VARIABLE, "0")
+    assert not EmbeddedServer(tmp_path / "home", durable=False).server_root.is_relative_to(memory.RAM_DISK)
+
+
 def test_a_ram_disk_without_room_to_spare_or_no_tmpfs_keeps_new_servers_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,7 +12,7 @@ disk would keep.
 makes in a test's or a CI job's `STRATA_HOME`, which nothing needs after the
 machine stops. They keep their durable settings (fsync on), so a killed server
 still recovers every committed row; only a power cut would lose them. The test
-plugin sets it for its session.
+plugin sets it for its session unless it is set. `0` keeps every new server on disk.
 
 Linux offers `/dev/shm` as a tmpfs. It is used when it is one and has room to
 spare (`MIN_FREE`); a small one, such as a container's default 64 MB, or none
@@ -33,8 +33,9 @@ MIN_FREE = 2 * 1024**3  # a test session's servers hold a few hundred MB; leave 
 
 
 def wanted(*, durable: bool) -> bool:
-    """Whether a new server should go to the RAM disk: a throw-away one always, a durable one on request."""
-    return not durable or os.environ.get(ENV_VARIABLE) == "1"
+    """Whether a new server should go to the RAM disk: `ENV_VARIABLE` 1 every one, 0 none, unset the throw-away ones."""
+    chosen = os.environ.get(ENV_VARIABLE)
+    return chosen == "1" or (chosen != "0" and not durable)
 
 
 def servers_path() -> Path:

@@ -24,7 +24,6 @@ Async fixtures and `strata_driver` make a test run once per driver.
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,7 +41,7 @@ from strata.testing import templates
 from strata.testing.fixtures import strata_pgbouncer, strata_pgbouncer_tls  # noqa: F401 - fixtures for every app
 from strata.testing.pool import ClonePool
 from strata.testing.replica import strata_read_url, strata_replica, strata_replica_env  # noqa: F401 - fixtures
-from strata.testing.server import session_server, unique_name
+from strata.testing.server import environment, session_server, unique_name
 from strata.testing.sessions import rollback_async_session
 
 # What CREATE DATABASE copies when no template is named.
@@ -63,26 +62,11 @@ def _strata_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     unless STRATA_SERVERS_IN_MEMORY is set to something other than 1.
     """
     home = tmp_path_factory.mktemp("strata-home")
-    with _environment(STRATA_HOME=str(home), **{memory.ENV_VARIABLE: os.environ.get(memory.ENV_VARIABLE, "1")}):
+    with environment(STRATA_HOME=str(home), **{memory.ENV_VARIABLE: os.environ.get(memory.ENV_VARIABLE, "1")}):
         try:
             yield home
         finally:
             dev_server(home).discard()
-
-
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """Set environment variables for the session, for this process and every command it starts."""
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
