@@ -2,7 +2,6 @@
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -11,28 +10,24 @@ import jsonschema
 import pytest
 from sqlalchemy.engine import URL
 from strata.connection.connect import connect
+from strata.server import EmbeddedServer
 from strata.server.admin import drop_database, ensure_database
+from strata.testing.commands import run_python
 from strata.testing.server import subprocess_env, unique_name
 
 
 @pytest.fixture(scope="module")
 def strata_cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """Runs `strata` with its own STRATA_HOME, so the developer's .strata/ is never touched."""
-    env = subprocess_env()
-    env |= {"STRATA_HOME": str(tmp_path_factory.mktemp("home")), "COLUMNS": "200"}
+    """Runs `python -m strata` in a process of its own with its own STRATA_HOME, never the developer's .strata/."""
+    home = tmp_path_factory.mktemp("home")
+    env = subprocess_env(STRATA_HOME=str(home), COLUMNS="200")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "strata", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        return run_python("-m", "strata", *args, cwd=Path.cwd(), env=env, timeout=300)
 
     yield run
-    run("down")
+    assert run("down").returncode == 0
+    EmbeddedServer(home).discard()
 
 
 def test_check_json_passes_for_every_app_and_validates_against_its_schema(strata_cli) -> None:  # type: ignore[no-untyped-def]

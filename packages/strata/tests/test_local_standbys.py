@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 from strata.connection.replication import replica_state
 from strata.server import EmbeddedServer
+from strata.server.orphans import HOME_FILE
 from strata.server.replicas import ensure_replicas, local_replicas, start_replicas, stop_replicas
 
 
@@ -23,6 +24,8 @@ def test_replicas_stream_and_their_number_is_exactly_what_was_asked(primary: Emb
     for standby in (first, second):
         assert replica_state(primary.url("postgres"), standby.url("postgres")).in_recovery
     assert first.socket_dir != second.socket_dir != primary.socket_dir
+    for standby in (first, second):  # under a base, a replica's folder names its home, so the orphan sweep knows it
+        assert standby.server_root == standby.home or (standby.server_root / HOME_FILE).read_text() == str(standby.home)
 
     (kept,) = ensure_replicas(primary, 1)
     assert kept.home == first.home

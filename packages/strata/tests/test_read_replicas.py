@@ -8,7 +8,13 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from strata import Database
 from strata.connection.connect import connect
-from strata.connection.replication import primary_lsn, replica_state, wait_for_lsn, wait_for_replay
+from strata.connection.replication import (
+    flushed_lsn,
+    primary_lsn,
+    replica_state,
+    wait_for_lsn,
+    wait_for_replay,
+)
 from strata.connection.urls import Driver
 from strata.errors import StrataError
 from strata.migrations import alembic_api
@@ -107,6 +113,24 @@ def test_a_replica_at_the_start_of_a_wal_page_is_not_behind_an_idle_primary(
     wait_for_lsn([strata_replica], str(row[0]))
     assert replica_state(strata_fresh_url, strata_replica).lag_bytes == 0
     wait_for_replay(strata_fresh_url, [strata_replica], timeout=0)  # there already: no wait for a next record
+
+
+def test_records_no_commit_flushes_reach_the_replica_without_waiting_for_the_next_commit(
+    strata_fresh_url: URL, strata_replica: URL, strata_idle_pools: None
+) -> None:
+    """A standby receives only flushed WAL, and the WAL writer flushes records short of a page only with a commit.
+
+    Such records (here a logical message without flush; in life an autovacuum's) would keep
+    a replica "behind" until the next commit, on an idle server up to 15 s: `strata up --replicas`
+    followed by an app's first `get_read_session()` waited that long.
+    """
+    with connect(strata_fresh_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_logical_emit_message(false, 'probe', 'no commit flushes this')")
+        target = flushed_lsn(strata_fresh_url)
+        row = conn.execute("SELECT pg_wal_lsn_diff(pg_current_wal_flush_lsn(), %s::pg_lsn)", (target,)).fetchone()
+    assert row is not None
+    assert row[0] >= 0  # everything up to the target is flushed, so the replica can have it
+    wait_for_replay(strata_fresh_url, [strata_replica], timeout=10)
 
 
 def test_waiting_on_a_server_that_is_not_a_replica_gives_up_in_one_line(strata_fresh_url: URL) -> None:

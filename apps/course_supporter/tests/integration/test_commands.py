@@ -8,6 +8,7 @@ from course_supporter.app import APP
 from sqlalchemy.engine import URL
 from strata import cli
 from strata.migrations import alembic_api
+from strata.server import EmbeddedServer
 from strata.testing.commands import run_python
 from strata.testing.server import in_process_env, subprocess_env
 from typer.testing import CliRunner, Result
@@ -56,6 +57,7 @@ def test_strata_up_status_and_down_on_a_fresh_home(tmp_path: Path) -> None:
     assert down.returncode == 0
     assert "embedded server stopped" in down.stdout
     assert "stopped" in in_process("status").stdout
+    EmbeddedServer(tmp_path / "home").discard()  # its folders may be in memory (strata.server.memory)
 
 
 def _courses(url: URL) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from strata import apps
 from strata.bench.harness import BenchContext, Result, Stats, measure
+from strata.bench.placement import clone_by_placement
 from strata.connection import copy
 from strata.connection.connect import connect
 from strata.connection.factory import sync_engine
@@ -63,7 +64,8 @@ def keys(ctx: BenchContext) -> Result:
 def testdb(ctx: BenchContext) -> Result:
     """What a test pays for its database: a clone of the migrated template, migrating from scratch, a rollback session.
 
-    It runs on a server configured as the test plugin's (`throwaway_server`), since that is what tests pay.
+    It runs on a server configured as the test plugin's (`throwaway_server`), since that is what tests pay,
+    and then compares clones on fresh servers on disk and in memory (`placement`).
     """
     repeat = ctx.size(5, 20)
     result = Result(
@@ -76,6 +78,7 @@ def testdb(ctx: BenchContext) -> Result:
         running(throwaway_server(Path(directory))) as url,
     ):
         _testdb(BenchContext(url, ctx.quick), repeat, result)
+    clone_by_placement(ctx.size(10, 40), result)
     return result
 
 

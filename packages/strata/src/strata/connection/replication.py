@@ -7,6 +7,7 @@ transaction, which grows while nothing is written. Both work on any
 PostgreSQL server the URLs reach, local standby or managed replica.
 """
 
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,7 +64,26 @@ def replica_state(primary: URL, replica: URL) -> ReplicaState:
 def wait_for_replay(primary: URL, replicas: Sequence[URL], *, timeout: float = REPLAY_WAIT_SECONDS) -> None:
     """Return once every replica has replayed what the primary had written when this was called."""
     if replicas:
-        wait_for_lsn(replicas, primary_lsn(primary), timeout=timeout)
+        wait_for_lsn(replicas, flushed_lsn(primary), timeout=timeout)
+
+
+def flushed_lsn(primary: URL) -> str:
+    """The primary's WAL insert position, with every record before it flushed, so replicas can receive them all.
+
+    A standby receives only what the primary has flushed. The WAL writer flushes a commit within
+    wal_writer_delay, but other records (an autovacuum's, a page's first change after a checkpoint)
+    only page by page: short of a page, they wait in memory for the next commit or the bgwriter's
+    running-xacts record, up to 15 s on an idle server. A non-transactional logical message with
+    flush (PostgreSQL 17) flushes them; a standby applies nothing for it. Where that function is
+    missing or not granted, the insert position alone is the target, as `primary_lsn` gives it.
+    """
+    with connect(primary, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()
+        assert row is not None
+        # Older than PostgreSQL 17, or a role without the grant: the WAL writer still flushes commits.
+        with contextlib.suppress(psycopg.errors.UndefinedFunction, psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT pg_logical_emit_message(false, 'strata', 'replay', true)")
+    return str(row[0])
 
 
 def wait_for_lsn(replicas: Sequence[URL], target: str, *, timeout: float = REPLAY_WAIT_SECONDS) -> None:

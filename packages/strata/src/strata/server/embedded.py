@@ -11,7 +11,9 @@ the next `ensure_running()`.
 Run by a user, the server's folders are in the strata home. Run by root, the
 server must run as another user, who may not be able to reach the home (a
 clone in a private folder), so its folders live under a root-owned base
-(`process.SERVER_BASE`) and the home keeps only a random id naming them.
+(`process.SERVER_BASE`) and the home keeps only a random id naming them. A
+throw-away server's folders go the same way to a RAM disk when the machine has
+one (`memory`), whoever runs it.
 """
 
 import fcntl
@@ -27,7 +29,7 @@ import psutil
 from sqlalchemy.engine import URL
 
 from strata.errors import StrataError
-from strata.server import folders, orphans, process, startlog
+from strata.server import folders, memory, orphans, process, startlog
 
 PORT = 5432
 SOCKET_NAME = f".s.PGSQL.{PORT}"
@@ -46,6 +48,7 @@ THROWAWAY_SETTINGS = {
 
 
 ID_FILE = "server-id"  # as root: names the server's folder under the server base
+MEMORY_ID_FILE = "memory-server-id"  # a throw-away server's: names its folder on the RAM disk
 ID_LENGTH = 32
 HBA = """# Written by strata on every start. Only the OS users in pg_ident.conf get in, by peer
 # authentication over the unix socket; there is no TCP listener and no trust.
@@ -65,10 +68,26 @@ class EmbeddedServer:
 
     @property
     def server_root(self) -> Path:
-        """The folder holding data, socket and log: the home, or as root one under the server base."""
-        if not process.as_root():
-            return self.home
-        return process.servers_base() / self._server_id()
+        """The folder holding data, socket and log: the home, or one under a base named by the home's id."""
+        placed = self._placement()
+        return self.home if placed is None else placed[0] / self._server_id(*placed)
+
+    def _placement(self) -> tuple[Path, str] | None:
+        """The base holding this server's folder and the home's file naming it; None: the home is the folder.
+
+        The home's id file says where an existing server is, whatever `durable` the caller
+        passed; a new one goes to the RAM disk when `memory.wanted` and there is one.
+        """
+        if (self.home / MEMORY_ID_FILE).exists():
+            return memory.servers_path(), MEMORY_ID_FILE
+        if memory.wanted(durable=self.durable) and not (self.home / ID_FILE).exists() and memory.servers_base():
+            return memory.servers_path(), MEMORY_ID_FILE
+        return (process.servers_base(), ID_FILE) if process.as_root() else None
+
+    def _has_no_id(self) -> bool:
+        """Whether the server lives under a base but the home names no folder there yet: none was made."""
+        placed = self._placement()
+        return placed is not None and self._existing_id(placed[1]) is None
 
     @property
     def data_dir(self) -> Path:
@@ -96,7 +115,7 @@ class EmbeddedServer:
         )
 
     def is_running(self) -> bool:
-        if process.as_root() and self._existing_id() is None:
+        if self._has_no_id():
             return False
         return self._postmaster_pid() is not None and (self.socket_dir / SOCKET_NAME).exists()
 
@@ -127,17 +146,18 @@ class EmbeddedServer:
         The data is deleted, so the stop is immediate: no shutdown checkpoint written for nothing.
         """
         self.stop("immediate")
-        if process.as_root():
-            if self._existing_id() is not None:
+        placed = self._placement()
+        if placed is not None:
+            if self._existing_id(placed[1]) is not None:
                 shutil.rmtree(self.server_root, ignore_errors=True)
-                (self.home / ID_FILE).unlink(missing_ok=True)
+                (self.home / placed[1]).unlink(missing_ok=True)
             return
         shutil.rmtree(self.data_dir, ignore_errors=True)
         shutil.rmtree(self.socket_dir, ignore_errors=True)
 
     def has_cluster(self) -> bool:
         """Whether a cluster was made here; unlike `data_dir` as root, this never creates anything."""
-        if process.as_root() and self._existing_id() is None:
+        if self._has_no_id():
             return False
         return (self.data_dir / "PG_VERSION").is_file()
 
@@ -168,30 +188,30 @@ class EmbeddedServer:
                 "set STRATA_HOME to a writable directory"
             ) from None
 
-    def _existing_id(self) -> str | None:
-        found = folders.read_private_file(self.home / ID_FILE)
+    def _existing_id(self, id_file: str) -> str | None:
+        found = folders.read_private_file(self.home / id_file)
         if found is None:
             return None
         if len(found) != ID_LENGTH or any(c not in "0123456789abcdef" for c in found):
-            raise StrataError(f"{self.home / ID_FILE} is damaged; remove it (the server it named is lost)")
+            raise StrataError(f"{self.home / id_file} is damaged; remove it (the server it named is lost)")
         return found
 
-    def _server_id(self) -> str:
+    def _server_id(self, base: Path, id_file: str) -> str:
         """The random name of this home's server folder, made once and published atomically."""
-        existing = self._existing_id()
+        existing = self._existing_id(id_file)
         if existing is not None:
             return existing
         self._ensure_home()
-        draft = self.home / f".{ID_FILE}.{secrets.token_hex(4)}"
+        draft = self.home / f".{id_file}.{secrets.token_hex(4)}"
         folders.write_private_file(draft, secrets.token_hex(ID_LENGTH // 2))
         try:
-            os.link(draft, self.home / ID_FILE)
-            orphans.sweep(process.servers_base(), ID_FILE)
+            os.link(draft, self.home / id_file)
+            orphans.sweep(base, id_file)
         except FileExistsError:
             pass  # another process published its id first; use that one
         finally:
             draft.unlink()
-        return self._server_id()
+        return self._server_id(base, id_file)
 
     def _refuse_old_root_layout(self) -> None:
         legacy = self.home / "data"
@@ -208,6 +228,13 @@ class EmbeddedServer:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
 
+    def _make_server_root(self) -> None:
+        """The server's own folder; one under a base records its home, so the orphan sweep knows it."""
+        self._server_folder(self.server_root)
+        if self._placement() is not None:
+            user = process.server_user()
+            orphans.record_home(self.server_root, self.home, uid=user.uid, gid=user.gid)
+
     def _server_folder(self, path: Path) -> None:
         user = process.server_user()
         folders.private_dir(path, uid=user.uid, gid=user.gid)
@@ -222,10 +249,7 @@ class EmbeddedServer:
                 f"{self.data_dir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); "
                 "move it aside, or set STRATA_HOME to another directory"
             )
-        self._server_folder(self.server_root)
-        if process.as_root():
-            user = process.server_user()
-            orphans.record_home(self.server_root, self.home, uid=user.uid, gid=user.gid)
+        self._make_server_root()
         self._server_folder(self.data_dir)
         process.run(
             [

@@ -41,7 +41,7 @@ class Standby(EmbeddedServer):
                 f"{self.data_dir} is not empty but holds no PostgreSQL cluster; "
                 f"remove it (a replica keeps no data of its own) and run strata up --replicas again"
             )
-        self._server_folder(self.server_root)
+        self._make_server_root()
         self._server_folder(self.data_dir)
         name = {"application_name": f"replica_{self.home.name}"}  # how pg_stat_replication lists it
         source = libpq(self.primary.set(database="postgres").update_query_dict(name))

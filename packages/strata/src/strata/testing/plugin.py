@@ -36,12 +36,12 @@ from sqlalchemy.orm import Session
 from strata.apps import App
 from strata.connection.factory import async_engine, sync_engine
 from strata.connection.urls import DRIVERS, Driver, with_driver
-from strata.server import dev_server
+from strata.server import dev_server, memory
 from strata.testing import templates
 from strata.testing.fixtures import strata_pgbouncer, strata_pgbouncer_tls  # noqa: F401 - fixtures for every app
 from strata.testing.pool import ClonePool
 from strata.testing.replica import strata_read_url, strata_replica, strata_replica_env  # noqa: F401 - fixtures
-from strata.testing.server import session_server, unique_name
+from strata.testing.server import environment, session_server, unique_name
 from strata.testing.sessions import rollback_async_session
 
 # What CREATE DATABASE copies when no template is named.
@@ -57,19 +57,16 @@ def _strata_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Point STRATA_HOME at a temporary directory, so tests never touch the developer's .strata/.
 
     Nothing starts here; if code under test falls back to the embedded server,
-    it starts in this directory and is stopped at the end of the session.
+    it starts in this directory and is stopped at the end of the session. Servers
+    made in the session keep their folders in memory (`strata.server.memory`),
+    unless STRATA_SERVERS_IN_MEMORY is set to something other than 1.
     """
     home = tmp_path_factory.mktemp("strata-home")
-    previous = os.environ.get("STRATA_HOME")
-    os.environ["STRATA_HOME"] = str(home)
-    try:
-        yield home
-    finally:
-        dev_server(home).discard()
-        if previous is None:
-            del os.environ["STRATA_HOME"]
-        else:
-            os.environ["STRATA_HOME"] = previous
+    with environment(STRATA_HOME=str(home), **{memory.ENV_VARIABLE: os.environ.get(memory.ENV_VARIABLE, "1")}):
+        try:
+            yield home
+        finally:
+            dev_server(home).discard()
 
 
 @pytest.fixture(scope="session")

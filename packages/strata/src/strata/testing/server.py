@@ -29,6 +29,21 @@ def session_server(directory: Path) -> Iterator[URL]:
         yield url
 
 
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables for a while, for this process and every command it starts."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+
+
 def subprocess_env(**extra: str) -> dict[str, str]:
     """This process's environment without any *_DATABASE_URL, plus `extra`: for commands run as a user would."""
     clean = {name: value for name, value in os.environ.items() if not name.endswith("DATABASE_URL")}

@@ -1,0 +1,67 @@
+"""Test servers keep their folders on the RAM disk; a user's durable server stays on disk unless asked.
+
+Writing a test session's databases to a disk file system cost more kernel time than
+anything the tests do themselves (`strata.server.memory`). These tests pin where the
+folders go, because a server found in the wrong place is a server lost: `strata down`
+or `strata doctor` would look for it where the caller's `durable` says, not where it is.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+from strata.server import EmbeddedServer, memory
+from strata.testing.server import ENV_VARIABLE as TEST_SERVER_VARIABLE
+from strata.testing.system import unavailable
+
+
+def _ram_disk() -> Path:
+    base = memory.servers_base()
+    if base is None:
+        unavailable(f"{memory.RAM_DISK} is not a tmpfs with {memory.MIN_FREE // 1024**3} GB free")
+    return base
+
+
+def test_the_session_server_keeps_its_folders_on_the_ram_disk(strata_server: URL) -> None:
+    if os.environ.get(TEST_SERVER_VARIABLE):
+        unavailable(f"{TEST_SERVER_VARIABLE} names the server, so strata made none")
+    base = _ram_disk()
+    assert memory.is_tmpfs(memory.RAM_DISK)
+    assert Path(str(strata_server.query["host"])).is_relative_to(base)
+
+
+def test_a_durable_server_goes_to_memory_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = _ram_disk()
+    monkeypatch.delenv(memory.ENV_VARIABLE, raising=False)
+    assert not EmbeddedServer(tmp_path / "user").server_root.is_relative_to(memory.RAM_DISK)
+    assert EmbeddedServer(tmp_path / "throwaway", durable=False).server_root.is_relative_to(base)
+
+    monkeypatch.setenv(memory.ENV_VARIABLE, "1")
+    asked = EmbeddedServer(tmp_path / "ci").server_root
+    assert asked.is_relative_to(base)
+    monkeypatch.delenv(memory.ENV_VARIABLE, raising=False)
+    # Once made, the home says where its server is, whoever looks: `strata down` does not pass durable=False.
+    assert EmbeddedServer(tmp_path / "ci").server_root == asked
+    assert EmbeddedServer(tmp_path / "throwaway").server_root.is_relative_to(base)
+
+
+def test_servers_in_memory_0_keeps_even_a_throwaway_server_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ram_disk()
+    monkeypatch.setenv(memory.ENV_VARIABLE, "0")
+    assert not EmbeddedServer(tmp_path / "home", durable=False).server_root.is_relative_to(memory.RAM_DISK)
+
+
+def test_a_ram_disk_without_room_to_spare_or_no_tmpfs_keeps_new_servers_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ram_disk()
+    undecided = memory.servers_base.__wrapped__  # the cached answer stays this process's
+    monkeypatch.setattr(memory, "MIN_FREE", shutil.disk_usage(memory.RAM_DISK).free + 1024**3)
+    assert undecided() is None
+    monkeypatch.setattr(memory, "MIN_FREE", 0)
+    monkeypatch.setattr(memory, "RAM_DISK", tmp_path)  # a folder, not a tmpfs mount
+    assert undecided() is None
