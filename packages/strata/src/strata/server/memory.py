@@ -1,10 +1,11 @@
 """Throw-away servers keep their folders in memory when the machine has a RAM disk.
 
 A test session creates and drops a database per test, and every one of them is
-written out as files. On a disk file system the kernel's share of that work is
-most of its cost: a fresh server cloning a migrated template twenty times spent
-7.2 s in the kernel on ext4 and 0.55 s on tmpfs (benchmarks/README.md, "Where
-test servers live"), and a durable server waits for the disk at each commit.
+written out as files. On a disk file system that costs the kernel more, and far
+more while other work writes to the same disk: a clone on a fresh server took
+1.5 to 1.9 times as long on ext4 as on tmpfs on an idle machine and about 17
+times as long on a busy one (benchmarks/README.md, "Where test servers live").
+A durable server also waits for the disk at each commit.
 A throw-away server's data is deleted when it stops, so memory loses nothing a
 disk would keep.
 
