@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
+from strata.errors import StrataError
 from strata.server import EmbeddedServer, memory
 from strata.testing.server import ENV_VARIABLE as TEST_SERVER_VARIABLE
 from strata.testing.system import unavailable
@@ -57,6 +58,19 @@ def test_servers_in_memory_0_keeps_even_a_throwaway_server_on_disk(
     _ram_disk()
     monkeypatch.setenv(memory.ENV_VARIABLE, "0")
     assert not EmbeddedServer(tmp_path / "home", durable=False).server_root.is_relative_to(memory.RAM_DISK)
+
+
+@pytest.mark.parametrize("value", ["yes", "true", " 1", "2"])
+def test_a_value_other_than_0_or_1_is_refused_in_one_line(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(memory.ENV_VARIABLE, value)
+    with pytest.raises(StrataError) as refused:
+        _ = EmbeddedServer(tmp_path / "home").server_root
+    message = str(refused.value)
+    assert f"{memory.ENV_VARIABLE}={value!r}" in message
+    assert "\n" not in message
+    assert not (tmp_path / "home").exists()  # nothing written
 
 
 def test_a_ram_disk_without_room_to_spare_or_no_tmpfs_keeps_new_servers_on_disk(

@@ -25,7 +25,10 @@ def clone_by_placement(repeat: int, result: Result) -> None:
     with tempfile.TemporaryDirectory(prefix="strata-bench-placement-") as directory:
         with environment(**{memory.ENV_VARIABLE: "0"}), running(throwaway_server(Path(directory) / "disk")) as on_disk:
             disk = _clones(on_disk, repeat)
-        with running(throwaway_server(Path(directory) / "memory")) as in_memory:
+        with (
+            environment(**{memory.ENV_VARIABLE: "1"}),
+            running(throwaway_server(Path(directory) / "memory")) as in_memory,
+        ):
             ram = _clones(in_memory, repeat)
     for app, stats in disk.items():
         for variant, timed in (("clone, fresh server on disk", stats), ("clone, fresh server in memory", ram[app])):

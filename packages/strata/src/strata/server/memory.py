@@ -35,7 +35,12 @@ MIN_FREE = 2 * 1024**3  # a test session's servers hold a few hundred MB; leave 
 
 def wanted(*, durable: bool) -> bool:
     """Whether a new server should go to the RAM disk: `ENV_VARIABLE` 1 every one, 0 none, unset the throw-away ones."""
-    chosen = os.environ.get(ENV_VARIABLE)
+    chosen = os.environ.get(ENV_VARIABLE, "")
+    if chosen not in ("", "0", "1"):
+        raise StrataError(
+            f"{ENV_VARIABLE}={chosen!r} is not 1 (every new server in memory) or 0 (none); "
+            "set one of those, or unset it (throw-away servers in memory)"
+        )
     return chosen == "1" or (chosen != "0" and not durable)
 
 
