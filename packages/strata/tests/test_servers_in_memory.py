@@ -10,11 +10,15 @@ import os
 import shutil
 from pathlib import Path
 
+import psutil
 import pytest
 from sqlalchemy.engine import URL
+from strata.connection.connect import connect
 from strata.errors import StrataError
 from strata.server import EmbeddedServer, memory
+from strata.testing.commands import run_python
 from strata.testing.server import ENV_VARIABLE as TEST_SERVER_VARIABLE
+from strata.testing.server import subprocess_env
 from strata.testing.system import unavailable
 
 
@@ -83,3 +87,33 @@ def test_a_ram_disk_without_room_to_spare_or_no_tmpfs_keeps_new_servers_on_disk(
     monkeypatch.setattr(memory, "MIN_FREE", 0)
     monkeypatch.setattr(memory, "RAM_DISK", tmp_path)  # a folder, not a tmpfs mount
     assert undecided() is None
+
+
+_MADE_AND_LEFT = """
+import sys
+from pathlib import Path
+from strata.server import EmbeddedServer
+server = EmbeddedServer(Path(sys.argv[1]), durable=False)
+server.ensure_running()
+print(server.server_root)
+"""
+
+
+def test_a_throwaway_server_whose_process_is_gone_is_stopped_and_swept(tmp_path: Path, strata_server: URL) -> None:
+    """As a test session stopped hard leaves its worker's server: running, in memory, with its home still there."""
+    _ram_disk()
+    made = run_python("-c", _MADE_AND_LEFT, str(tmp_path / "left"), cwd=tmp_path, env=subprocess_env())
+    assert made.returncode == 0, made.stderr
+    left = Path(made.stdout.strip())
+    postmaster = psutil.Process(int((left / "data" / "postmaster.pid").read_text().split("\n", 1)[0]))
+    assert postmaster.is_running()  # its process has exited; the server has not
+
+    following = EmbeddedServer(tmp_path / "following", durable=False)
+    try:
+        assert following.server_root.parent == left.parent  # making its id sweeps the base
+        assert not left.exists()
+        assert not postmaster.is_running() or postmaster.status() == psutil.STATUS_ZOMBIE  # stopped
+        with connect(strata_server) as conn:  # this session's server lives on: its process is here
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        following.discard()

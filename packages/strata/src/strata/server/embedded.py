@@ -234,6 +234,8 @@ class EmbeddedServer:
         if self._placement() is not None:
             user = process.server_user()
             orphans.record_home(self.server_root, self.home, uid=user.uid, gid=user.gid)
+            if not self.durable:
+                orphans.record_owner(self.server_root, uid=user.uid, gid=user.gid)
 
     def _server_folder(self, path: Path) -> None:
         user = process.server_user()

@@ -1,27 +1,46 @@
-"""Server folders whose home is gone, swept away (root only).
+"""Server folders nobody will use again, swept away.
 
-As root, a server's folders live under the server base, named by an id kept in
-its home (see `EmbeddedServer`). A home deleted without `discard()`, such as a
-test's temporary folder, would leave its cluster behind for good; so each
-server folder records its home, and making a new server removes the stopped
-ones whose home no longer names them.
+A server's folders live under a base, named by an id kept in its home, as root
+and for a throw-away server in memory (see `EmbeddedServer`). A home deleted
+without `discard()`, such as a test's temporary folder, would leave its cluster
+behind for good; so each server folder records its home, and making a new server
+removes the stopped ones whose home no longer names them.
+
+A throw-away server lives for the process that made it (a test session's
+worker). One stopped hard (Ctrl-C to pytest's process group) never discards its
+server, which keeps running, in memory when it is there. Its folder records that
+process, so the sweep stops and removes the servers whose process is gone.
 """
 
 import shutil
 from pathlib import Path
 
-from strata.server import folders
+import psutil
+
+from strata.errors import StrataError
+from strata.server import folders, process
 
 HOME_FILE = "home"
+OWNER_FILE = "owner"
 
 
 def record_home(server_root: Path, home: Path, *, uid: int, gid: int) -> None:
     folders.write_private_file(server_root / HOME_FILE, str(home), uid=uid, gid=gid)
 
 
+def record_owner(server_root: Path, *, uid: int, gid: int) -> None:
+    """Record this process (pid and start time, which tells a reused pid apart) as the one the server lives for."""
+    me = psutil.Process()
+    folders.write_private_file(server_root / OWNER_FILE, f"{me.pid} {me.create_time()!r}", uid=uid, gid=gid)
+
+
 def sweep(servers: Path, id_file: str) -> None:
-    """Remove stopped server folders whose recorded home no longer holds their id."""
+    """Remove stopped server folders whose recorded home no longer holds their id, and servers whose process is gone."""
     for folder in servers.iterdir():
+        if _owner_gone(folder):
+            if _stopped(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+            continue
         try:
             recorded = (folder / HOME_FILE).read_text()
         except OSError:
@@ -39,3 +58,25 @@ def _names(id_file: Path, server_id: str) -> bool:
         return id_file.read_text() == server_id
     except OSError:
         return False
+
+
+def _owner_gone(folder: Path) -> bool:
+    try:
+        pid, started = (folder / OWNER_FILE).read_text().split()
+        return psutil.Process(int(pid)).create_time() != float(started)
+    except psutil.NoSuchProcess:
+        return True
+    except (OSError, ValueError, psutil.Error):
+        return False  # no owner recorded (a durable server), or not ours to judge
+
+
+def _stopped(folder: Path) -> bool:
+    """Stop the server in `folder` if it runs; False when it could not be stopped, so its folder stays."""
+    data = folder / "data"
+    if not (data / "postmaster.pid").exists():
+        return True
+    try:
+        process.run(["pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"], what="pg_ctl stop")
+    except StrataError:
+        return False
+    return True
