@@ -186,6 +186,19 @@ def run(args: list[str], *, what: str, timeout: float = 60, env: dict[str, str] 
     except subprocess.TimeoutExpired:
         raise StrataError(f"{what} did not finish within {timeout:.0f} s") from None
     if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise StrataError(f"{what} failed: {detail[-1] if detail else 'no output'}")
+        raise StrataError(f"{what} failed: {cause(done.stderr or done.stdout)}")
     return done.stdout
+
+
+def cause(output: str) -> str:
+    """The line of a failed tool's output that says why, not what it printed after.
+
+    PostgreSQL's tools follow their error with a hint ("Is the server running locally…?") or
+    the cleanup they did ("removing contents of data directory …"); the first error line is the
+    cause, and only output without one is quoted by its last line.
+    """
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    for line in lines:
+        if any(mark in line for mark in ("error:", "FATAL:", "PANIC:")):
+            return line
+    return lines[-1] if lines else "no output"
