@@ -1,12 +1,22 @@
 """Local hot standbys of an embedded server: made by pg_basebackup, counted exactly, stopped and restarted."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from strata import cli
 from strata.connection.replication import replica_state
 from strata.server import EmbeddedServer
 from strata.server.orphans import HOME_FILE
-from strata.server.replicas import ensure_replicas, local_replicas, start_replicas, stop_replicas
+from strata.server.replicas import (
+    MAX_LOCAL_REPLICAS,
+    ensure_replicas,
+    local_replicas,
+    start_replicas,
+    stop_replicas,
+)
+from strata.testing.server import in_process_env
+from typer.testing import CliRunner
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +51,18 @@ def test_stopped_replicas_start_again(primary: EmbeddedServer) -> None:
     (again,) = start_replicas(primary)
     assert again.is_running()
     assert replica_state(primary.url("postgres"), again.url("postgres")).in_recovery
+
+
+def test_more_replicas_than_the_server_has_wal_senders_for_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    """Each standby holds one of max_wal_senders (10) and making one takes two.
+
+    A 10th used to fail halfway, with 9 left running.
+    """
+    home = tmp_path / "home"
+    refused = CliRunner().invoke(
+        cli.app, ["up", "--replicas", str(MAX_LOCAL_REPLICAS + 1)], env=in_process_env(STRATA_HOME=str(home))
+    )
+    assert refused.exit_code == 2
+    assert "Invalid value for '--replicas'" in refused.output
+    assert f"less than or equal to {MAX_LOCAL_REPLICAS}" in refused.output
+    assert not home.exists()  # nothing started, nothing written

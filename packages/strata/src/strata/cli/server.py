@@ -17,7 +17,7 @@ from strata.errors import StrataError
 from strata.migrations import alembic_api
 from strata.plan.pending import refuse_failing_revisions
 from strata.server import dev_server
-from strata.server.replicas import stop_replicas
+from strata.server.replicas import MAX_LOCAL_REPLICAS, stop_replicas
 
 AppOption = Annotated[str | None, typer.Option("--app", help="Only this app (default: all installed apps).")]
 
@@ -39,8 +39,10 @@ Replicas = Annotated[
     typer.Option(
         "--replicas",
         min=0,
-        help="Run exactly N local hot standbys of the embedded server (pg_basebackup -R); "
-        "apps on the embedded server then read from them. 0 removes them; without it, those that exist start.",
+        max=MAX_LOCAL_REPLICAS,
+        help="Run exactly N local hot standbys of the embedded server (pg_basebackup -R), at most "
+        f"{MAX_LOCAL_REPLICAS} (the server's WAL senders); apps on the embedded server then read from them. "
+        "0 removes them; without it, those that exist start.",
         show_default=False,
     ),
 ]

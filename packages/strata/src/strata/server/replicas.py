@@ -19,6 +19,9 @@ from strata.server import process
 from strata.server.embedded import EmbeddedServer
 
 REPLICAS_FOLDER = "replicas"
+# Each running standby holds one of the primary's max_wal_senders (10 by default) and making one
+# with pg_basebackup -X stream takes two: with 8 running, the 9th is the last that can be made.
+MAX_LOCAL_REPLICAS = 9
 
 
 class Standby(EmbeddedServer):
