@@ -64,5 +64,5 @@ format: install  ## Apply ruff's fixes and formatting
 mutate: $(UV)  ## Mutation testing of the modules that carry promises (slow, not in test/CI); MUTATE="guard copy" picks some
 	$(UV) run --locked --group mutation python mutation/run.py $(MUTATE)
 
-down: $(UV)  ## Stop the embedded PostgreSQL (data stays in .strata/)
+down: $(UV)  ## Stop the embedded PostgreSQL (its data stays; `strata status` shows where)
 	$(UV) run strata down

@@ -31,7 +31,8 @@ COMMANDS: dict[str, LazyCommand] = {
         "Show the embedded server, each app's current revision, head and pending count, and each replica's lag.",
     ),
     "down": LazyCommand(
-        "strata.cli.server", "Stop the embedded server and its local replicas; their data stays in .strata/."
+        "strata.cli.server",
+        "Stop the embedded server and its local replicas; their data stays (strata status shows where).",
     ),
     "psql": LazyCommand(
         "strata.cli.access",

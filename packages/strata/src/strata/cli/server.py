@@ -133,7 +133,7 @@ def _refuse_shared_databases(urls: dict[str, URL]) -> None:
 
 
 def down() -> None:
-    """Stop the embedded server and its local replicas; their data stays in .strata/."""
+    """Stop the embedded server and its local replicas; their data stays (strata status shows where)."""
     server = dev_server()
     stopped = stop_replicas(server)
     if stopped:
