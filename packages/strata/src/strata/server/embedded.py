@@ -24,6 +24,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 from sqlalchemy.engine import URL
@@ -58,6 +59,13 @@ local replication all peer map=strata
 IDENT_HEADER = "# Written by strata on every start: the OS users that own this server.\n"
 
 
+class Placement(NamedTuple):
+    """Where a server's folder lives when not in its home: under `base`, named by the home's `id_file`."""
+
+    base: Path
+    id_file: str
+
+
 class EmbeddedServer:
     """One PostgreSQL cluster in `server_root/data`, reachable through a socket by its owner only."""
 
@@ -70,24 +78,24 @@ class EmbeddedServer:
     def server_root(self) -> Path:
         """The folder holding data, socket and log: the home, or one under a base named by the home's id."""
         placed = self._placement()
-        return self.home if placed is None else placed[0] / self._server_id(*placed)
+        return self.home if placed is None else placed.base / self._server_id(placed)
 
-    def _placement(self) -> tuple[Path, str] | None:
+    def _placement(self) -> Placement | None:
         """The base holding this server's folder and the home's file naming it; None: the home is the folder.
 
         The home's id file says where an existing server is, whatever `durable` the caller
         passed; a new one goes to the RAM disk when `memory.wanted` and there is one.
         """
         if (self.home / MEMORY_ID_FILE).exists():
-            return memory.servers_path(), MEMORY_ID_FILE
+            return Placement(memory.servers_path(), MEMORY_ID_FILE)
         if memory.wanted(durable=self.durable) and not (self.home / ID_FILE).exists() and memory.servers_base():
-            return memory.servers_path(), MEMORY_ID_FILE
-        return (process.servers_base(), ID_FILE) if process.as_root() else None
+            return Placement(memory.servers_path(), MEMORY_ID_FILE)
+        return Placement(process.servers_base(), ID_FILE) if process.as_root() else None
 
     def _has_no_id(self) -> bool:
         """Whether the server lives under a base but the home names no folder there yet: none was made."""
         placed = self._placement()
-        return placed is not None and self._existing_id(placed[1]) is None
+        return placed is not None and self._existing_id(placed.id_file) is None
 
     @property
     def data_dir(self) -> Path:
@@ -148,9 +156,9 @@ class EmbeddedServer:
         self.stop("immediate")
         placed = self._placement()
         if placed is not None:
-            if self._existing_id(placed[1]) is not None:
+            if self._existing_id(placed.id_file) is not None:
                 shutil.rmtree(self.server_root, ignore_errors=True)
-                (self.home / placed[1]).unlink(missing_ok=True)
+                (self.home / placed.id_file).unlink(missing_ok=True)
             return
         shutil.rmtree(self.data_dir, ignore_errors=True)
         shutil.rmtree(self.socket_dir, ignore_errors=True)
@@ -196,8 +204,9 @@ class EmbeddedServer:
             raise StrataError(f"{self.home / id_file} is damaged; remove it (the server it named is lost)")
         return found
 
-    def _server_id(self, base: Path, id_file: str) -> str:
+    def _server_id(self, placed: Placement) -> str:
         """The random name of this home's server folder, made once and published atomically."""
+        id_file = placed.id_file
         existing = self._existing_id(id_file)
         if existing is not None:
             return existing
@@ -206,12 +215,12 @@ class EmbeddedServer:
         folders.write_private_file(draft, secrets.token_hex(ID_LENGTH // 2))
         try:
             os.link(draft, self.home / id_file)
-            orphans.sweep(base, id_file)
+            orphans.sweep(placed.base, id_file)
         except FileExistsError:
             pass  # another process published its id first; use that one
         finally:
             draft.unlink()
-        return self._server_id(base, id_file)
+        return self._server_id(placed)
 
     def _refuse_old_root_layout(self) -> None:
         legacy = self.home / "data"
