@@ -59,7 +59,7 @@ def _strata_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     Nothing starts here; if code under test falls back to the embedded server,
     it starts in this directory and is stopped at the end of the session. Servers
     made in the session keep their folders in memory (`strata.server.memory`),
-    unless STRATA_SERVERS_IN_MEMORY is set to something other than 1.
+    unless STRATA_SERVERS_IN_MEMORY=0 keeps them on disk.
     """
     home = tmp_path_factory.mktemp("strata-home")
     with environment(STRATA_HOME=str(home), **{memory.ENV_VARIABLE: os.environ.get(memory.ENV_VARIABLE, "1")}):
