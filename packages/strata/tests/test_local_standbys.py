@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from strata import cli
 from strata.connection.replication import replica_state
@@ -51,6 +52,20 @@ def test_stopped_replicas_start_again(primary: EmbeddedServer) -> None:
     (again,) = start_replicas(primary)
     assert again.is_running()
     assert replica_state(primary.url("postgres"), again.url("postgres")).in_recovery
+
+
+def test_discarding_a_server_discards_its_replicas(tmp_path: Path) -> None:
+    """A test's or a bench's server with replicas is discarded as one: no standby keeps running after it."""
+    server = EmbeddedServer(tmp_path / "home", durable=False)
+    try:
+        (standby,) = ensure_replicas(server, 1)
+        folder = standby.server_root
+        postmaster = psutil.Process(int((standby.data_dir / "postmaster.pid").read_text().split("\n", 1)[0]))
+    finally:
+        server.discard()
+    assert not postmaster.is_running() or postmaster.status() == psutil.STATUS_ZOMBIE
+    assert not folder.exists()
+    assert local_replicas(server) == []
 
 
 def test_more_replicas_than_the_server_has_wal_senders_for_is_refused_before_anything_starts(tmp_path: Path) -> None:

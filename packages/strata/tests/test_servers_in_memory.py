@@ -117,3 +117,55 @@ def test_a_throwaway_server_whose_process_is_gone_is_stopped_and_swept(tmp_path:
             assert conn.execute("SELECT 1").fetchone() == (1,)
     finally:
         following.discard()
+
+
+def test_a_server_made_on_disk_stays_there_and_an_id_alone_decides_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exporting STRATA_SERVERS_IN_MEMORY=1 must not hide a user's server behind a new, empty one.
+
+    And `strata status` before the first `up` (which, as root, writes the home's id) must not
+    pin a later `STRATA_SERVERS_IN_MEMORY=1 strata up` to the disk.
+    """
+    base = _ram_disk()
+    monkeypatch.setenv(memory.ENV_VARIABLE, "0")
+    made = EmbeddedServer(tmp_path / "user")
+    made.ensure_running()
+    try:
+        looked_at = EmbeddedServer(tmp_path / "looked-at").server_root  # what `strata status` reads
+        monkeypatch.setenv(memory.ENV_VARIABLE, "1")
+        assert EmbeddedServer(tmp_path / "user").server_root == made.server_root
+        assert EmbeddedServer(tmp_path / "user").is_running()
+        assert not looked_at.is_relative_to(memory.RAM_DISK)
+        assert EmbeddedServer(tmp_path / "looked-at").server_root.is_relative_to(base)
+    finally:
+        made.discard()
+
+
+def test_a_damaged_id_names_the_folder_that_records_its_home_and_the_sweep_keeps_it(tmp_path: Path) -> None:
+    """Removing a damaged id, as its message once said, lost track of a server that was still there."""
+    base = _ram_disk()
+    server = EmbeddedServer(tmp_path / "home", durable=False)
+    server.ensure_running()
+    folder = server.server_root
+    id_file = tmp_path / "home" / "memory-server-id"
+    try:
+        server.stop()
+        id_file.write_text("not an id")
+        with pytest.raises(StrataError) as damaged:
+            EmbeddedServer(tmp_path / "home", durable=False).is_running()
+        message = str(damaged.value)
+        assert f"printf %s {folder.name} > {id_file}" in message
+        assert "\n" not in message
+
+        EmbeddedServer(tmp_path / "other", durable=False).discard()  # a new server's id sweeps the base
+        following = EmbeddedServer(tmp_path / "other", durable=False)
+        assert following.server_root.parent == base
+        following.discard()
+        assert (folder / "data" / "PG_VERSION").is_file()  # stopped, but its home may still name it
+
+        id_file.write_text(folder.name)  # the fix the message gives
+        assert EmbeddedServer(tmp_path / "home", durable=False).has_cluster()
+    finally:
+        id_file.write_text(folder.name)
+        server.discard()

@@ -50,7 +50,6 @@ THROWAWAY_SETTINGS = {
 
 ID_FILE = "server-id"  # as root: names the server's folder under the server base
 MEMORY_ID_FILE = "memory-server-id"  # a throw-away server's: names its folder on the RAM disk
-ID_LENGTH = 32
 HBA = """# Written by strata on every start. Only the OS users in pg_ident.conf get in, by peer
 # authentication over the unix socket; there is no TCP listener and no trust.
 local all all peer map=strata
@@ -84,18 +83,28 @@ class EmbeddedServer:
         """The base holding this server's folder and the home's file naming it; None: the home is the folder.
 
         The home's id file says where an existing server is, whatever `durable` the caller
-        passed; a new one goes to the RAM disk when `memory.wanted` and there is one.
+        passed. A cluster made on disk stays there; a new one goes to the RAM disk when
+        `memory.wanted` and there is one. An id alone (`strata status` or `url` before the
+        first `up`) decides nothing.
         """
         if (self.home / MEMORY_ID_FILE).exists():
             return Placement(memory.servers_path(), MEMORY_ID_FILE)
-        if memory.wanted(durable=self.durable) and not (self.home / ID_FILE).exists() and memory.servers_base():
+        on_disk = Placement(process.servers_base(), ID_FILE) if process.as_root() else None
+        if memory.wanted(durable=self.durable) and not self._made_on_disk(on_disk) and memory.servers_base():
             return Placement(memory.servers_path(), MEMORY_ID_FILE)
-        return Placement(process.servers_base(), ID_FILE) if process.as_root() else None
+        return on_disk
+
+    def _made_on_disk(self, on_disk: Placement | None) -> bool:
+        """Whether this home's cluster was made on disk: in the home, or under the base its id names."""
+        if on_disk is None:
+            return (self.home / "data" / "PG_VERSION").is_file()
+        found = self._existing_id(on_disk)
+        return found is not None and (on_disk.base / found / "data" / "PG_VERSION").is_file()
 
     def _has_no_id(self) -> bool:
         """Whether the server lives under a base but the home names no folder there yet: none was made."""
         placed = self._placement()
-        return placed is not None and self._existing_id(placed.id_file) is None
+        return placed is not None and self._existing_id(placed) is None
 
     @property
     def data_dir(self) -> Path:
@@ -149,14 +158,18 @@ class EmbeddedServer:
         return True
 
     def discard(self) -> None:
-        """Stop the server and delete its data: for throw-away servers (tests, benchmarks).
+        """Stop the server and its local replicas and delete their data: for throw-away servers (tests, benchmarks).
 
         The data is deleted, so the stop is immediate: no shutdown checkpoint written for nothing.
+        A replica left running would stream from nothing and hold its memory until the next sweep.
         """
+        from strata.server.replicas import discard_replicas  # a replica is an EmbeddedServer: imported when used
+
+        discard_replicas(self)
         self.stop("immediate")
         placed = self._placement()
         if placed is not None:
-            if self._existing_id(placed.id_file) is not None:
+            if self._existing_id(placed) is not None:
                 shutil.rmtree(self.server_root, ignore_errors=True)
                 (self.home / placed.id_file).unlink(missing_ok=True)
             return
@@ -196,23 +209,23 @@ class EmbeddedServer:
                 "set STRATA_HOME to a writable directory"
             ) from None
 
-    def _existing_id(self, id_file: str) -> str | None:
-        found = folders.read_private_file(self.home / id_file)
+    def _existing_id(self, placed: Placement) -> str | None:
+        found = folders.read_private_file(self.home / placed.id_file)
         if found is None:
             return None
-        if len(found) != ID_LENGTH or any(c not in "0123456789abcdef" for c in found):
-            raise StrataError(f"{self.home / id_file} is damaged; remove it (the server it named is lost)")
+        if not orphans.is_server_id(found):
+            raise StrataError(orphans.damaged_id(placed.base, self.home / placed.id_file))
         return found
 
     def _server_id(self, placed: Placement) -> str:
         """The random name of this home's server folder, made once and published atomically."""
         id_file = placed.id_file
-        existing = self._existing_id(id_file)
+        existing = self._existing_id(placed)
         if existing is not None:
             return existing
         self._ensure_home()
         draft = self.home / f".{id_file}.{secrets.token_hex(4)}"
-        folders.write_private_file(draft, secrets.token_hex(ID_LENGTH // 2))
+        folders.write_private_file(draft, secrets.token_hex(orphans.ID_LENGTH // 2))
         try:
             os.link(draft, self.home / id_file)
             orphans.sweep(placed.base, id_file)

@@ -22,6 +22,11 @@ from strata.server import folders, process
 
 HOME_FILE = "home"
 OWNER_FILE = "owner"
+ID_LENGTH = 32  # a server folder's name: 16 random bytes in hex
+
+
+def is_server_id(text: str) -> bool:
+    return len(text) == ID_LENGTH and all(c in "0123456789abcdef" for c in text)
 
 
 def record_home(server_root: Path, home: Path, *, uid: int, gid: int) -> None:
@@ -41,23 +46,49 @@ def sweep(servers: Path, id_file: str) -> None:
             if _stopped(folder):
                 shutil.rmtree(folder, ignore_errors=True)
             continue
-        try:
-            recorded = (folder / HOME_FILE).read_text()
-        except OSError:
-            continue  # still being made, or not a server folder
+        recorded = _recorded_home(folder)
         if not recorded:
-            continue  # created but not written yet: another process is making this server now
+            continue  # still being made (no home written yet), or not a server folder
         home = Path(recorded)
         if _names(home / id_file, folder.name) or (folder / "data" / "postmaster.pid").exists():
             continue
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _names(id_file: Path, server_id: str) -> bool:
+def recorded_for(servers: Path, home: Path) -> list[Path]:
+    """The server folders under `servers` that record `home` as theirs."""
     try:
-        return id_file.read_text() == server_id
+        folders_there = list(servers.iterdir())
+    except OSError:
+        return []
+    return sorted(folder for folder in folders_there if _recorded_home(folder) == str(home))
+
+
+def damaged_id(servers: Path, id_file: Path) -> str:
+    """What to do about a home's id file that names no folder: name back the one that records the home."""
+    recorded = recorded_for(servers, id_file.parent)
+    if len(recorded) == 1:
+        return (
+            f"{id_file} is damaged; the server folder {recorded[0]} records this home: "
+            f"put its name back (printf %s {recorded[0].name} > {id_file})"
+        )
+    return f"{id_file} is damaged, and no single server folder under {servers} records its home; remove it"
+
+
+def _recorded_home(folder: Path) -> str | None:
+    try:
+        return (folder / HOME_FILE).read_text()
+    except OSError:
+        return None
+
+
+def _names(id_file: Path, server_id: str) -> bool:
+    """Whether `id_file` names the folder `server_id`, or may: a damaged one could only name it wrongly."""
+    try:
+        named = id_file.read_text()
     except OSError:
         return False
+    return named == server_id or not is_server_id(named)
 
 
 def _owner_gone(folder: Path) -> bool:

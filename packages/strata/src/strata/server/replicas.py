@@ -72,6 +72,13 @@ def local_replicas(primary: EmbeddedServer) -> list[Standby]:
     return [standby_of(primary, number) for number in sorted(int(e.name) for e in folder.iterdir() if e.name.isdigit())]
 
 
+def discard_replicas(primary: EmbeddedServer) -> None:
+    """Stop and remove every local standby of `primary`, with its folders."""
+    for standby in local_replicas(primary):
+        standby.discard()
+    shutil.rmtree(replicas_folder(primary), ignore_errors=True)
+
+
 def ensure_replicas(primary: EmbeddedServer, count: int) -> list[Standby]:
     """Run exactly `count` standbys of `primary`: start or create 1..count, remove any beyond."""
     wanted = [standby_of(primary, number) for number in range(1, count + 1)]
