@@ -44,3 +44,11 @@ def test_save_writes_json_markdown_and_a_plot(tmp_path: Path) -> None:
     svg = ET.fromstring((tmp_path / "knn-recall-latency.svg").read_text())
     circles = svg.findall("{http://www.w3.org/2000/svg}circle")
     assert len(circles) == 3
+
+
+def test_a_pooled_clone_slower_than_a_plain_one_reads_as_more_not_as_a_fraction_less() -> None:
+    """A note that said "0.6 times less" read as a gain; a loss must say "more"."""
+    from strata.bench.builtin import _against
+
+    assert _against(plain=10.0, pooled=2.0).startswith("5.0× less")
+    assert _against(plain=6.0, pooled=10.0).startswith("1.7× more")

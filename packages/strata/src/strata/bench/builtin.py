@@ -128,12 +128,17 @@ def _testdb(ctx: BenchContext, repeat: int, result: Result) -> None:
                     else "1×",
                 }
             )
-        clone_ms = timings["clone"].median
+        plain = timings["clone"].median
         result.notes.append(
-            f"{app.name}: a pooled clone costs the test {clone_ms / timings['pooled clone'].median:.0f}× less than "
-            f"a plain clone when the test outlasts a clone, {clone_ms / timings['pooled, back to back'].median:.1f}× "
+            f"{app.name}: a pooled clone costs the test {_against(plain, timings['pooled clone'].median)} a plain "
+            f"clone when the test outlasts a clone, {_against(plain, timings['pooled, back to back'].median)} it "
             "when tests come back to back"
         )
+
+
+def _against(plain: float, pooled: float) -> str:
+    """How a pooled clone compares with a plain one, as a factor above 1 either way."""
+    return f"{plain / pooled:.1f}× less than" if pooled <= plain else f"{pooled / plain:.1f}× more than"
 
 
 def _pooled(ctx: BenchContext, template: str, name: str, repeat: int) -> dict[str, Stats]:
