@@ -46,9 +46,15 @@ def test_up_with_replicas_status_and_down(tmp_path: Path) -> None:
 
         status = strata("status", "--json")
         assert status.exit_code == 0, status.output
-        (replica,) = json.loads(status.stdout)["replicas"]
+        report = json.loads(status.stdout)
+        (replica,) = report["replicas"]
         assert (replica["replica"], replica["state"]) == ("replica 1", "streaming")
         assert isinstance(replica["lag_bytes"], int)
+        assert replica["url"] == f"postgresql://postgres@/postgres?host={standby.socket_dir}"  # psql takes it
+        assert isinstance(report["server"]["pid"], int)
+        shown = run("-m", "strata", "status")  # at 80 columns, each value on a line of its own and never cut
+        assert shown.returncode == 0, shown.stderr
+        assert f"  url: {replica['url']}" in shown.stdout.splitlines()
 
         reads = run("-c", READ_PROBE)  # no URL set: the app uses the embedded server and its replica
         assert reads.returncode == 0, reads.stderr

@@ -6,7 +6,6 @@ the rest needs only the `Server` protocol.
 
 from dataclasses import asdict, dataclass
 
-from rich.table import Table
 from sqlalchemy.engine import URL
 
 from strata import apps
@@ -66,10 +65,11 @@ def rows(primary: EmbeddedServer) -> list[ReplicaRow]:
 
 
 def _local_row(primary: Server, standby: Standby) -> ReplicaRow:
+    shown = mask(standby.url("postgres").set(drivername="postgresql"))  # as `strata up` prints it: psql takes it
     if not standby.is_running():
-        return ReplicaRow(standby.name, "embedded apps", str(standby.socket_dir), "stopped", None)
+        return ReplicaRow(standby.name, "embedded apps", shown, "stopped", None)
     base = primary.url("postgres") if primary.is_running() else None
-    return _row(standby.name, "embedded apps", base, standby.url("postgres"), shown=str(standby.socket_dir))
+    return _row(standby.name, "embedded apps", base, standby.url("postgres"), shown=shown)
 
 
 def _row(name: str, serves: str, primary: URL | None, replica: URL, *, shown: str | None = None) -> ReplicaRow:
@@ -83,12 +83,13 @@ def _row(name: str, serves: str, primary: URL | None, replica: URL, *, shown: st
     return ReplicaRow(name, serves, where, "streaming" if state.in_recovery else "not a standby", state.lag_bytes)
 
 
-def status_table(found: list[ReplicaRow]) -> Table:
-    table = Table("replica", "serves", "where", "state", "replay lag", title="replicas")
+def print_status(found: list[ReplicaRow]) -> None:
+    """Each replica's state on a line, then its URL whole on a line of its own, as `strata status` prints apps."""
     for row in found:
-        lag = "-" if row.lag_bytes is None else f"{row.lag_bytes} bytes"
-        table.add_row(row.replica, row.serves, row.url, row.state, lag)
-    return table
+        lag = "" if row.lag_bytes is None else f", replay lag {row.lag_bytes} bytes"
+        line = f"[bold]{row.replica}[/] (serves {row.serves}): {row.state}{lag}"
+        console.print(line, highlight=False, soft_wrap=True)
+        console.print(f"  url: {row.url}", highlight=False, soft_wrap=True)
 
 
 def as_json(found: list[ReplicaRow]) -> list[dict[str, object]]:

@@ -32,7 +32,8 @@ def status(
     entries = [app_status(app, server) for app in apps.discover().values()]
     replica_rows = replica_view.rows(server)
     if as_json:
-        found = {"server": facts, "apps": entries, "replicas": replica_view.as_json(replica_rows)}
+        server_json = facts | {"pid": int(facts["pid"]) if facts["pid"].isdigit() else None}
+        found = {"server": server_json, "apps": entries, "replicas": replica_view.as_json(replica_rows)}
         print(json.dumps(found, indent=2))
         return
     console.print(f"[bold]embedded server[/]: {facts['state']} (pid {facts['pid']})", highlight=False)
@@ -43,8 +44,7 @@ def status(
         console.print(f"[bold]{entry['app']}[/]: [{colour}]{entry['summary']}[/]", highlight=False, soft_wrap=True)
         source = "" if entry["source"] == "embedded" else f" (from {entry['source']})"
         console.print(f"  database: {entry['database']}{source}", highlight=False, soft_wrap=True)
-    if replica_rows:
-        console.print(replica_view.status_table(replica_rows))
+    replica_view.print_status(replica_rows)
 
 
 def app_status(app: apps.App, server: Server) -> dict[str, Any]:
