@@ -169,3 +169,35 @@ def test_a_damaged_id_names_the_folder_that_records_its_home_and_the_sweep_keeps
     finally:
         id_file.write_text(folder.name)
         server.discard()
+
+
+def test_a_durable_server_whose_folder_is_gone_is_refused_not_replaced_by_an_empty_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reboot empties the RAM disk: `strata up` must say the data is gone, not serve an empty database."""
+    _ram_disk()
+    monkeypatch.setenv(memory.ENV_VARIABLE, "1")
+    home = tmp_path / "ci"
+    looked_at = EmbeddedServer(home).describe()  # `strata status` before the first `up` makes nothing
+    assert (looked_at["state"], looked_at["data"]) == ("not made", "-")
+    assert not home.exists()
+
+    made = EmbeddedServer(home)
+    made.ensure_running()
+    folder = made.server_root
+    made.stop("immediate")
+    shutil.rmtree(folder)  # what a reboot does to /dev/shm
+    with pytest.raises(StrataError) as refused:
+        EmbeddedServer(home).ensure_running()
+    message = str(refused.value)
+    assert f"the server folder {folder} that {home / 'memory-server-id'} names is gone" in message
+    assert "\n" not in message
+    assert not folder.exists()  # nothing made in its place
+
+    (home / "memory-server-id").unlink()  # the fix the message gives
+    again = EmbeddedServer(home)
+    try:
+        again.ensure_running()
+        assert again.is_running()
+    finally:
+        again.discard()

@@ -32,7 +32,8 @@ def status(
     entries = [app_status(app, server) for app in apps.discover().values()]
     replica_rows = replica_view.rows(server)
     if as_json:
-        server_json = facts | {"pid": int(facts["pid"]) if facts["pid"].isdigit() else None}
+        server_json: dict[str, object] = {key: None if value == "-" else value for key, value in facts.items()}
+        server_json["pid"] = int(facts["pid"]) if facts["pid"].isdigit() else None
         found = {"server": server_json, "apps": entries, "replicas": replica_view.as_json(replica_rows)}
         print(json.dumps(found, indent=2))
         return

@@ -72,6 +72,7 @@ class EmbeddedServer:
         self.home = home
         self.durable = durable
         self.settings = {**({} if durable else THROWAWAY_SETTINGS), **(settings or {})}
+        self._new_id = False  # whether this object named the server's folder: a folder it never made cannot be lost
 
     @property
     def server_root(self) -> Path:
@@ -188,6 +189,9 @@ class EmbeddedServer:
         return ["root", user.name] if process.as_root() else [user.name]
 
     def describe(self) -> dict[str, str]:
+        """State, pid and folders; looking at a server not made yet names no folder and makes none."""
+        if self._has_no_id():
+            return {"state": "not made", "pid": "-", "data": "-", "socket": "-", "log": "-"}
         pid = self._postmaster_pid()
         return {
             "state": "running" if pid and self.is_running() else "stopped",
@@ -228,6 +232,7 @@ class EmbeddedServer:
         folders.write_private_file(draft, secrets.token_hex(orphans.ID_LENGTH // 2))
         try:
             os.link(draft, self.home / id_file)
+            self._new_id = True
             orphans.sweep(placed.base, id_file)
         except FileExistsError:
             pass  # another process published its id first; use that one
@@ -265,7 +270,21 @@ class EmbeddedServer:
 
     def _create_cluster(self) -> None:
         """Fill the empty data dir; a standby overrides this to copy its primary instead."""
+        self._refuse_a_lost_folder()
         self._initdb()
+
+    def _refuse_a_lost_folder(self) -> None:
+        """A durable server whose folder is gone is not replaced by an empty one without a word.
+
+        Its home still names the folder: a reboot emptied the RAM disk, or someone removed it.
+        """
+        placed = self._placement()
+        if not self.durable or placed is None or self._new_id or self.server_root.exists():
+            return
+        raise StrataError(
+            f"the server folder {self.server_root} that {self.home / placed.id_file} names is gone, with its data "
+            f"(a reboot empties {memory.RAM_DISK}); remove {self.home / placed.id_file} to start a new, empty server"
+        )
 
     def _initdb(self) -> None:
         if self.data_dir.exists() and any(self.data_dir.iterdir()):
