@@ -8,29 +8,25 @@ anyone else on the machine. It survives the process that started it, for
 reuse, until `stop()`; a crashed server or a stale pid file is recovered by
 the next `ensure_running()`.
 
-Run by a user, the server's folders are in the strata home. Run by root, the
-server must run as another user, who may not be able to reach the home (a
-clone in a private folder), so its folders live under a root-owned base
-(`process.SERVER_BASE`) and the home keeps only a random id naming them. A
-throw-away server's folders go the same way to a RAM disk when the machine has
-one (`memory`), whoever runs it.
+Run by a user, the server's folders are in the strata home; run by root, or
+kept on a RAM disk, they are under a base that an id in the home names
+(`placement`).
 """
 
 import fcntl
 import hashlib
 import os
-import secrets
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
 
 import psutil
 from sqlalchemy.engine import URL
 
 from strata.errors import StrataError
 from strata.server import folders, memory, orphans, process, startlog
+from strata.server.placement import Placement, existing_id, placement, publish_id
 
 PORT = 5432
 SOCKET_NAME = f".s.PGSQL.{PORT}"
@@ -48,21 +44,12 @@ THROWAWAY_SETTINGS = {
 }
 
 
-ID_FILE = "server-id"  # as root: names the server's folder under the server base
-MEMORY_ID_FILE = "memory-server-id"  # a throw-away server's: names its folder on the RAM disk
 HBA = """# Written by strata on every start. Only the OS users in pg_ident.conf get in, by peer
 # authentication over the unix socket; there is no TCP listener and no trust.
 local all all peer map=strata
 local replication all peer map=strata
 """
 IDENT_HEADER = "# Written by strata on every start: the OS users that own this server.\n"
-
-
-class Placement(NamedTuple):
-    """Where a server's folder lives when not in its home: under `base`, named by the home's `id_file`."""
-
-    base: Path
-    id_file: str
 
 
 class EmbeddedServer:
@@ -81,31 +68,12 @@ class EmbeddedServer:
         return self.home if placed is None else placed.base / self._server_id(placed)
 
     def _placement(self) -> Placement | None:
-        """The base holding this server's folder and the home's file naming it; None: the home is the folder.
-
-        The home's id file says where an existing server is, whatever `durable` the caller
-        passed. A cluster made on disk stays there; a new one goes to the RAM disk when
-        `memory.wanted` and there is one. An id alone (`strata status` or `url` before the
-        first `up`) decides nothing.
-        """
-        if (self.home / MEMORY_ID_FILE).exists():
-            return Placement(memory.servers_path(), MEMORY_ID_FILE)
-        on_disk = Placement(process.servers_base(), ID_FILE) if process.as_root() else None
-        if memory.wanted(durable=self.durable) and not self._made_on_disk(on_disk) and memory.servers_base():
-            return Placement(memory.servers_path(), MEMORY_ID_FILE)
-        return on_disk
-
-    def _made_on_disk(self, on_disk: Placement | None) -> bool:
-        """Whether this home's cluster was made on disk: in the home, or under the base its id names."""
-        if on_disk is None:
-            return (self.home / "data" / "PG_VERSION").is_file()
-        found = self._existing_id(on_disk)
-        return found is not None and (on_disk.base / found / "data" / "PG_VERSION").is_file()
+        return placement(self.home, durable=self.durable)
 
     def _has_no_id(self) -> bool:
         """Whether the server lives under a base but the home names no folder there yet: none was made."""
         placed = self._placement()
-        return placed is not None and self._existing_id(placed) is None
+        return placed is not None and existing_id(self.home, placed) is None
 
     @property
     def data_dir(self) -> Path:
@@ -170,7 +138,7 @@ class EmbeddedServer:
         self.stop("immediate")
         placed = self._placement()
         if placed is not None:
-            if self._existing_id(placed) is not None:
+            if existing_id(self.home, placed) is not None:
                 shutil.rmtree(self.server_root, ignore_errors=True)
                 (self.home / placed.id_file).unlink(missing_ok=True)
             return
@@ -213,31 +181,13 @@ class EmbeddedServer:
                 "set STRATA_HOME to a writable directory"
             ) from None
 
-    def _existing_id(self, placed: Placement) -> str | None:
-        found = folders.read_private_file(self.home / placed.id_file)
-        if found is None:
-            return None
-        if not orphans.is_server_id(found):
-            raise StrataError(orphans.damaged_id(placed.base, self.home / placed.id_file))
-        return found
-
     def _server_id(self, placed: Placement) -> str:
         """The random name of this home's server folder, made once and published atomically."""
-        id_file = placed.id_file
-        existing = self._existing_id(placed)
+        existing = existing_id(self.home, placed)
         if existing is not None:
             return existing
         self._ensure_home()
-        draft = self.home / f".{id_file}.{secrets.token_hex(4)}"
-        folders.write_private_file(draft, secrets.token_hex(orphans.ID_LENGTH // 2))
-        try:
-            os.link(draft, self.home / id_file)
-            self._new_id = True
-            orphans.sweep(placed.base, id_file)
-        except FileExistsError:
-            pass  # another process published its id first; use that one
-        finally:
-            draft.unlink()
+        self._new_id = publish_id(self.home, placed) or self._new_id
         return self._server_id(placed)
 
     def _refuse_old_root_layout(self) -> None:
