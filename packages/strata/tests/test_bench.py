@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from strata.bench import Result, measure
+from strata.bench.builtin import _against
 from strata.bench.registry import discover, select
 from strata.bench.report import save
 from strata.errors import StrataError
@@ -48,7 +49,5 @@ def test_save_writes_json_markdown_and_a_plot(tmp_path: Path) -> None:
 
 def test_a_pooled_clone_slower_than_a_plain_one_reads_as_more_not_as_a_fraction_less() -> None:
     """A note that said "0.6 times less" read as a gain; a loss must say "more"."""
-    from strata.bench.builtin import _against
-
     assert _against(plain=10.0, pooled=2.0).startswith("5.0× less")
     assert _against(plain=6.0, pooled=10.0).startswith("1.7× more")

@@ -100,13 +100,3 @@ def test_doctor_finds_a_deleted_table_file_and_nothing_on_a_healthy_database(
     assert not server.is_running()  # as doctor found it
     server.ensure_running()
     assert not {"amcheck", "pg_prewarm"} & _extensions(server)
-
-
-def test_doctor_stops_again_a_server_it_found_stopped(
-    server: EmbeddedServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Checking is no reason to leave a server running that its user had stopped."""
-    server.stop()
-    code, report = _doctor(monkeypatch, capsys)
-    assert (code, report["findings"], report["checked"]) == (0, [], ["tiny"])  # it did start it, to check tiny
-    assert not server.is_running()

@@ -48,12 +48,19 @@ def test_a_durable_server_goes_to_memory_only_when_asked(tmp_path: Path, monkeyp
     assert EmbeddedServer(tmp_path / "throwaway", durable=False).server_root.is_relative_to(base)
 
     monkeypatch.setenv(memory.ENV_VARIABLE, "1")
-    asked = EmbeddedServer(tmp_path / "ci").server_root
-    assert asked.is_relative_to(base)
-    monkeypatch.delenv(memory.ENV_VARIABLE, raising=False)
-    # Once made, the home says where its server is, whoever looks: `strata down` does not pass durable=False.
-    assert EmbeddedServer(tmp_path / "ci").server_root == asked
-    assert EmbeddedServer(tmp_path / "throwaway").server_root.is_relative_to(base)
+    asked = EmbeddedServer(tmp_path / "ci")
+    assert asked.server_root.is_relative_to(base)
+    made = [asked, EmbeddedServer(tmp_path / "throwaway", durable=False)]
+    try:
+        for server in made:
+            server.ensure_running()
+        monkeypatch.delenv(memory.ENV_VARIABLE, raising=False)
+        # Once made, the home says where its server is, whoever looks: `strata down` does not pass durable=False.
+        assert EmbeddedServer(tmp_path / "ci").server_root == asked.server_root
+        assert EmbeddedServer(tmp_path / "throwaway").server_root.is_relative_to(base)
+    finally:
+        for server in made:
+            server.discard()
 
 
 def test_servers_in_memory_0_keeps_even_a_throwaway_server_on_disk(
@@ -124,8 +131,10 @@ def test_a_server_made_on_disk_stays_there_and_an_id_alone_decides_nothing(
 ) -> None:
     """Exporting STRATA_SERVERS_IN_MEMORY=1 must not hide a user's server behind a new, empty one.
 
-    And `strata status` before the first `up` (which, as root, writes the home's id) must not
-    pin a later `STRATA_SERVERS_IN_MEMORY=1 strata up` to the disk.
+    And reading a server's folders before its first start (which, as root, writes the home's
+    id) must not pin a later `STRATA_SERVERS_IN_MEMORY=1 strata up` to the disk. The first
+    promise could only break for a plain user (as root the id on disk always kept the server
+    there), the second only as root (a plain user's home keeps no id on disk).
     """
     base = _ram_disk()
     monkeypatch.setenv(memory.ENV_VARIABLE, "0")
@@ -138,6 +147,8 @@ def test_a_server_made_on_disk_stays_there_and_an_id_alone_decides_nothing(
         assert EmbeddedServer(tmp_path / "user").is_running()
         assert not looked_at.is_relative_to(memory.RAM_DISK)
         assert EmbeddedServer(tmp_path / "looked-at").server_root.is_relative_to(base)
+        monkeypatch.setenv(memory.ENV_VARIABLE, "0")  # and an id in memory alone keeps nothing there
+        assert not EmbeddedServer(tmp_path / "looked-at").server_root.is_relative_to(memory.RAM_DISK)
     finally:
         made.discard()
 
@@ -158,9 +169,8 @@ def test_a_damaged_id_names_the_folder_that_records_its_home_and_the_sweep_keeps
         assert f"printf %s {folder.name} > {id_file}" in message
         assert "\n" not in message
 
-        EmbeddedServer(tmp_path / "other", durable=False).discard()  # a new server's id sweeps the base
         following = EmbeddedServer(tmp_path / "other", durable=False)
-        assert following.server_root.parent == base
+        assert following.server_root.parent == base  # making its id sweeps the base
         following.discard()
         assert (folder / "data" / "PG_VERSION").is_file()  # stopped, but its home may still name it
 
@@ -182,8 +192,9 @@ def test_a_durable_server_whose_folder_is_gone_is_refused_not_replaced_by_an_emp
     assert (looked_at["state"], looked_at["data"]) == ("not made", "-")
     assert not home.exists()
 
+    EmbeddedServer(home).url("postgres")  # a URL read before the first start names a folder never made
     made = EmbeddedServer(home)
-    made.ensure_running()
+    made.ensure_running()  # which is not a lost one
     folder = made.server_root
     made.stop("immediate")
     shutil.rmtree(folder)  # what a reboot does to /dev/shm

@@ -6,6 +6,7 @@ the rest needs only the `Server` protocol.
 
 from dataclasses import asdict, dataclass
 
+from rich.markup import escape
 from sqlalchemy.engine import URL
 
 from strata import apps
@@ -43,10 +44,15 @@ def print_local(standbys: list[Standby], app_names: list[str]) -> None:
     Not a table: a table folds a long socket path mid-URL at 80 columns, and the URL must copy whole from a log.
     """
     for standby in standbys:
-        url = mask(standby.url(app_names[0]).set(drivername="postgresql"))
+        url = read_url(standby, app_names[0])
         console.print(f"[bold]{standby.name}[/]: read URL of {app_names[0]}", highlight=False, soft_wrap=True)
         console.print(f"  {url}", highlight=False, soft_wrap=True)
     console.print("embedded apps read from these (get_read_session); elsewhere set <APP>_READ_DATABASE_URL")
+
+
+def read_url(standby: Standby, database: str) -> str:
+    """A local standby's URL as psql and GUI clients take it (no driver in the scheme)."""
+    return mask(standby.url(database).set(drivername="postgresql"))
 
 
 def rows(primary: EmbeddedServer) -> list[ReplicaRow]:
@@ -65,7 +71,7 @@ def rows(primary: EmbeddedServer) -> list[ReplicaRow]:
 
 
 def _local_row(primary: Server, standby: Standby) -> ReplicaRow:
-    shown = mask(standby.url("postgres").set(drivername="postgresql"))  # as `strata up` prints it: psql takes it
+    shown = read_url(standby, "postgres")
     if not standby.is_running():
         return ReplicaRow(standby.name, "embedded apps", shown, "stopped", None)
     base = primary.url("postgres") if primary.is_running() else None
@@ -87,9 +93,9 @@ def print_status(found: list[ReplicaRow]) -> None:
     """Each replica's state on a line, then its URL whole on a line of its own, as `strata status` prints apps."""
     for row in found:
         lag = "" if row.lag_bytes is None else f", replay lag {row.lag_bytes} bytes"
-        line = f"[bold]{row.replica}[/] (serves {row.serves}): {row.state}{lag}"
+        line = f"[bold]{escape(row.replica)}[/] (serves {escape(row.serves)}): {escape(row.state)}{lag}"
         console.print(line, highlight=False, soft_wrap=True)
-        console.print(f"  url: {row.url}", highlight=False, soft_wrap=True)
+        console.print(f"  url: {escape(row.url)}", highlight=False, soft_wrap=True)
 
 
 def as_json(found: list[ReplicaRow]) -> list[dict[str, object]]:

@@ -37,9 +37,12 @@ def status(
         found = {"server": server_json, "apps": entries, "replicas": replica_view.as_json(replica_rows)}
         print(json.dumps(found, indent=2))
         return
-    console.print(f"[bold]embedded server[/]: {facts['state']} (pid {facts['pid']})", highlight=False)
-    for key in ("data", "socket", "log"):
-        console.print(f"  {key}: {facts[key]}", highlight=False, soft_wrap=True)
+    if facts["state"] == "not made":
+        console.print("[bold]embedded server[/]: not made yet; `strata up` makes it", highlight=False)
+    else:
+        console.print(f"[bold]embedded server[/]: {facts['state']} (pid {facts['pid']})", highlight=False)
+        for key in ("data", "socket", "log"):
+            console.print(f"  {key}: {facts[key]}", highlight=False, soft_wrap=True)
     for entry in entries:
         colour = "green" if entry["state"] == "at head" else "yellow" if entry["state"] == "pending" else "red"
         console.print(f"[bold]{entry['app']}[/]: [{colour}]{entry['summary']}[/]", highlight=False, soft_wrap=True)

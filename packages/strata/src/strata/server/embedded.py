@@ -25,8 +25,7 @@ import psutil
 from sqlalchemy.engine import URL
 
 from strata.errors import StrataError
-from strata.server import folders, memory, orphans, process, startlog
-from strata.server.placement import Placement, existing_id, placement, publish_id
+from strata.server import folders, memory, orphans, placement, process, startlog
 
 PORT = 5432
 SOCKET_NAME = f".s.PGSQL.{PORT}"
@@ -44,6 +43,7 @@ THROWAWAY_SETTINGS = {
 }
 
 
+REPLICAS_FOLDER = "replicas"  # in the home: one folder per local standby (`replicas`)
 HBA = """# Written by strata on every start. Only the OS users in pg_ident.conf get in, by peer
 # authentication over the unix socket; there is no TCP listener and no trust.
 local all all peer map=strata
@@ -59,7 +59,6 @@ class EmbeddedServer:
         self.home = home
         self.durable = durable
         self.settings = {**({} if durable else THROWAWAY_SETTINGS), **(settings or {})}
-        self._new_id = False  # whether this object named the server's folder: a folder it never made cannot be lost
 
     @property
     def server_root(self) -> Path:
@@ -67,13 +66,13 @@ class EmbeddedServer:
         placed = self._placement()
         return self.home if placed is None else placed.base / self._server_id(placed)
 
-    def _placement(self) -> Placement | None:
-        return placement(self.home, durable=self.durable)
+    def _placement(self) -> placement.Placement | None:
+        return placement.where(self.home, durable=self.durable)
 
     def _has_no_id(self) -> bool:
         """Whether the server lives under a base but the home names no folder there yet: none was made."""
         placed = self._placement()
-        return placed is not None and existing_id(self.home, placed) is None
+        return placed is not None and placement.existing_id(self.home, placed) is None
 
     @property
     def data_dir(self) -> Path:
@@ -132,15 +131,16 @@ class EmbeddedServer:
         The data is deleted, so the stop is immediate: no shutdown checkpoint written for nothing.
         A replica left running would stream from nothing and hold its memory until the next sweep.
         """
-        from strata.server.replicas import discard_replicas  # a replica is an EmbeddedServer: imported when used
-
-        discard_replicas(self)
+        replicas = self.home / REPLICAS_FOLDER
+        for replica in sorted(replicas.iterdir()) if replicas.is_dir() else []:
+            EmbeddedServer(replica, durable=self.durable).discard()  # a standby differs only in how it is made
+        shutil.rmtree(replicas, ignore_errors=True)
         self.stop("immediate")
         placed = self._placement()
         if placed is not None:
-            if existing_id(self.home, placed) is not None:
+            if placement.existing_id(self.home, placed) is not None:
                 shutil.rmtree(self.server_root, ignore_errors=True)
-                (self.home / placed.id_file).unlink(missing_ok=True)
+                placement.forget(self.home, placed)
             return
         shutil.rmtree(self.data_dir, ignore_errors=True)
         shutil.rmtree(self.socket_dir, ignore_errors=True)
@@ -162,7 +162,7 @@ class EmbeddedServer:
             return {"state": "not made", "pid": "-", "data": "-", "socket": "-", "log": "-"}
         pid = self._postmaster_pid()
         return {
-            "state": "running" if pid and self.is_running() else "stopped",
+            "state": "running" if pid and self.is_running() else "stopped" if self.has_cluster() else "not made",
             "pid": str(pid or "-"),
             "data": str(self.data_dir),
             "socket": str(self.socket_dir),
@@ -181,13 +181,13 @@ class EmbeddedServer:
                 "set STRATA_HOME to a writable directory"
             ) from None
 
-    def _server_id(self, placed: Placement) -> str:
+    def _server_id(self, placed: placement.Placement) -> str:
         """The random name of this home's server folder, made once and published atomically."""
-        existing = existing_id(self.home, placed)
+        existing = placement.existing_id(self.home, placed)
         if existing is not None:
             return existing
         self._ensure_home()
-        self._new_id = publish_id(self.home, placed) or self._new_id
+        placement.publish_id(self.home, placed)
         return self._server_id(placed)
 
     def _refuse_old_root_layout(self) -> None:
@@ -208,11 +208,13 @@ class EmbeddedServer:
     def _make_server_root(self) -> None:
         """The server's own folder; one under a base records its home, so the orphan sweep knows it."""
         self._server_folder(self.server_root)
-        if self._placement() is not None:
+        placed = self._placement()
+        if placed is not None:
             user = process.server_user()
             orphans.record_home(self.server_root, self.home, uid=user.uid, gid=user.gid)
             if not self.durable:
                 orphans.record_owner(self.server_root, uid=user.uid, gid=user.gid)
+            placement.record_made(self.home, placed, self.server_root.name)
 
     def _server_folder(self, path: Path) -> None:
         user = process.server_user()
@@ -229,11 +231,12 @@ class EmbeddedServer:
         Its home still names the folder: a reboot emptied the RAM disk, or someone removed it.
         """
         placed = self._placement()
-        if not self.durable or placed is None or self._new_id or self.server_root.exists():
+        if not self.durable or placed is None or not placement.lost(self.home, placed):
             return
+        cause = f" (a reboot empties {memory.RAM_DISK})" if placed.id_file == placement.MEMORY_ID_FILE else ""
         raise StrataError(
-            f"the server folder {self.server_root} that {self.home / placed.id_file} names is gone, with its data "
-            f"(a reboot empties {memory.RAM_DISK}); remove {self.home / placed.id_file} to start a new, empty server"
+            f"the server folder {self.server_root} that {self.home / placed.id_file} names is gone, with its "
+            f"data{cause}; remove {self.home / placed.id_file} to start a new, empty server"
         )
 
     def _initdb(self) -> None:

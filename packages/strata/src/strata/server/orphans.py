@@ -12,6 +12,7 @@ server, which keeps running, in memory when it is there. Its folder records that
 process, so the sweep stops and removes the servers whose process is gone.
 """
 
+import shlex
 import shutil
 from pathlib import Path
 
@@ -67,12 +68,19 @@ def recorded_for(servers: Path, home: Path) -> list[Path]:
 def damaged_id(servers: Path, id_file: Path) -> str:
     """What to do about a home's id file that names no folder: name back the one that records the home."""
     recorded = recorded_for(servers, id_file.parent)
+    put_back = f"printf %s {{}} > {shlex.quote(str(id_file))}"
     if len(recorded) == 1:
         return (
             f"{id_file} is damaged; the server folder {recorded[0]} records this home: "
-            f"put its name back (printf %s {recorded[0].name} > {id_file})"
+            f"put its name back ({put_back.format(recorded[0].name)})"
         )
-    return f"{id_file} is damaged, and no single server folder under {servers} records its home; remove it"
+    if recorded:
+        names = ", ".join(folder.name for folder in recorded)
+        return (
+            f"{id_file} is damaged; server folders {names} under {servers} record this home: "
+            f"put back the name of the one to keep ({put_back.format('NAME')})"
+        )
+    return f"{id_file} is damaged, and no server folder under {servers} records its home; remove it"
 
 
 def _recorded_home(folder: Path) -> str | None:
@@ -85,7 +93,7 @@ def _recorded_home(folder: Path) -> str | None:
 def _names(id_file: Path, server_id: str) -> bool:
     """Whether `id_file` names the folder `server_id`, or may: a damaged one could only name it wrongly."""
     try:
-        named = id_file.read_text()
+        named = id_file.read_text().strip()
     except OSError:
         return False
     return named == server_id or not is_server_id(named)

@@ -27,27 +27,53 @@ class Placement(NamedTuple):
     id_file: str
 
 
-def placement(home: Path, *, durable: bool) -> Placement | None:
+def where(home: Path, *, durable: bool) -> Placement | None:
     """The base holding `home`'s server folder and the file naming it; None: the home is the folder.
 
-    A cluster made on disk stays there; a new one goes to the RAM disk when
-    `memory.wanted` and there is one. An id alone (`strata status` as root
-    before the first `up`) decides nothing.
+    A server stays where it was made. A new one goes to the RAM disk when
+    `memory.wanted` and there is one. An id whose folder was never made (`url()`
+    read before the first start) decides nothing.
     """
-    if (home / MEMORY_ID_FILE).exists():
-        return Placement(memory.servers_path(), MEMORY_ID_FILE)
+    in_memory = Placement(memory.servers_path(), MEMORY_ID_FILE)
+    if made(home, in_memory):
+        return in_memory
     on_disk = Placement(process.servers_base(), ID_FILE) if process.as_root() else None
-    if memory.wanted(durable=durable) and not _made_on_disk(home, on_disk) and memory.servers_base():
-        return Placement(memory.servers_path(), MEMORY_ID_FILE)
+    if memory.wanted(durable=durable) and memory.servers_base() and not made(home, on_disk):
+        return in_memory
     return on_disk
 
 
-def _made_on_disk(home: Path, on_disk: Placement | None) -> bool:
-    """Whether `home`'s cluster was made on disk: in the home, or under the base its id names."""
-    if on_disk is None:
+def made(home: Path, placed: Placement | None) -> bool:
+    """Whether `home`'s server was made under `placed` (None: in the home itself), even if its folder is gone."""
+    if placed is None:
         return (home / "data" / "PG_VERSION").is_file()
-    found = existing_id(home, on_disk)
-    return found is not None and (on_disk.base / found / "data" / "PG_VERSION").is_file()
+    found = existing_id(home, placed)
+    return found is not None and (_recorded_made(home, placed) == found or (placed.base / found).is_dir())
+
+
+def lost(home: Path, placed: Placement) -> bool:
+    """Whether the folder `home` names under `placed` was made and is gone (a reboot empties the RAM disk)."""
+    found = existing_id(home, placed)
+    return found is not None and _recorded_made(home, placed) == found and not (placed.base / found).exists()
+
+
+def record_made(home: Path, placed: Placement, server_id: str) -> None:
+    """Note in the home that the folder its id names was made: from then on, a missing folder was lost."""
+    folders.write_private_file(_made_file(home, placed), server_id)
+
+
+def forget(home: Path, placed: Placement) -> None:
+    """Remove the home's id and its note that the folder was made, once the folder is deleted."""
+    (home / placed.id_file).unlink(missing_ok=True)
+    _made_file(home, placed).unlink(missing_ok=True)
+
+
+def _made_file(home: Path, placed: Placement) -> Path:
+    return home / f"{placed.id_file}.made"
+
+
+def _recorded_made(home: Path, placed: Placement) -> str | None:
+    return folders.read_private_file(_made_file(home, placed))
 
 
 def existing_id(home: Path, placed: Placement) -> str | None:
@@ -55,20 +81,20 @@ def existing_id(home: Path, placed: Placement) -> str | None:
     found = folders.read_private_file(home / placed.id_file)
     if found is None:
         return None
+    found = found.strip()  # put back by hand with `echo`, it ends in a newline
     if not orphans.is_server_id(found):
         raise StrataError(orphans.damaged_id(placed.base, home / placed.id_file))
     return found
 
 
-def publish_id(home: Path, placed: Placement) -> bool:
-    """Name a new folder for `home`, atomically; False when another process named one first."""
+def publish_id(home: Path, placed: Placement) -> None:
+    """Name a new folder for `home`, atomically, unless another process named one first."""
     draft = home / f".{placed.id_file}.{secrets.token_hex(4)}"
     folders.write_private_file(draft, secrets.token_hex(orphans.ID_LENGTH // 2))
     try:
         os.link(draft, home / placed.id_file)
     except FileExistsError:
-        return False  # use the other process's id
+        return  # use the other process's id
     finally:
         draft.unlink()
     orphans.sweep(placed.base, placed.id_file)
-    return True

@@ -16,9 +16,8 @@ from sqlalchemy.engine import URL
 from strata.connection.urls import libpq
 from strata.errors import StrataError
 from strata.server import process
-from strata.server.embedded import EmbeddedServer
+from strata.server.embedded import REPLICAS_FOLDER, EmbeddedServer
 
-REPLICAS_FOLDER = "replicas"
 # Each running standby holds one of the primary's max_wal_senders (10 by default) and making one
 # with pg_basebackup -X stream takes two: with 8 running, the 9th is the last that can be made.
 MAX_LOCAL_REPLICAS = 9
@@ -70,13 +69,6 @@ def local_replicas(primary: EmbeddedServer) -> list[Standby]:
     if not folder.is_dir():
         return []
     return [standby_of(primary, number) for number in sorted(int(e.name) for e in folder.iterdir() if e.name.isdigit())]
-
-
-def discard_replicas(primary: EmbeddedServer) -> None:
-    """Stop and remove every local standby of `primary`, with its folders."""
-    for standby in local_replicas(primary):
-        standby.discard()
-    shutil.rmtree(replicas_folder(primary), ignore_errors=True)
 
 
 def ensure_replicas(primary: EmbeddedServer, count: int) -> list[Standby]:
