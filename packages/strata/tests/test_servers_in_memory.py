@@ -14,6 +14,7 @@ import psutil
 import pytest
 from sqlalchemy.engine import URL
 from strata.connection.connect import connect
+from strata.doctor.cluster import cluster_findings
 from strata.errors import StrataError
 from strata.server import EmbeddedServer, memory
 from strata.testing.commands import run_python
@@ -184,7 +185,10 @@ def test_a_damaged_id_names_the_folder_that_records_its_home_and_the_sweep_keeps
 def test_a_durable_server_whose_folder_is_gone_is_refused_not_replaced_by_an_empty_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A reboot empties the RAM disk: `strata up` must say the data is gone, not serve an empty database."""
+    """A reboot empties the RAM disk: `strata up` must say the data is gone, not serve an empty database.
+
+    `strata status` and `strata doctor` say so too, instead of "not made yet" and "no damage found".
+    """
     _ram_disk()
     monkeypatch.setenv(memory.ENV_VARIABLE, "1")
     home = tmp_path / "ci"
@@ -193,22 +197,25 @@ def test_a_durable_server_whose_folder_is_gone_is_refused_not_replaced_by_an_emp
     assert not home.exists()
 
     EmbeddedServer(home).url("postgres")  # a URL read before the first start names a folder never made
-    made = EmbeddedServer(home)
-    made.ensure_running()  # which is not a lost one
-    folder = made.server_root
-    made.stop("immediate")
-    shutil.rmtree(folder)  # what a reboot does to /dev/shm
-    with pytest.raises(StrataError) as refused:
-        EmbeddedServer(home).ensure_running()
-    message = str(refused.value)
-    assert f"the server folder {folder} that {home / 'memory-server-id'} names is gone" in message
-    assert "\n" not in message
-    assert not folder.exists()  # nothing made in its place
-
-    (home / "memory-server-id").unlink()  # the fix the message gives
-    again = EmbeddedServer(home)
     try:
-        again.ensure_running()
-        assert again.is_running()
+        made = EmbeddedServer(home)
+        made.ensure_running()  # which is not a lost one
+        folder = made.server_root
+        made.stop("immediate")
+        shutil.rmtree(folder)  # what a reboot does to /dev/shm
+        with pytest.raises(StrataError) as refused:
+            EmbeddedServer(home).ensure_running()
+        message = str(refused.value)
+        assert f"the server folder {folder} that {home / 'memory-server-id'} names is gone" in message
+        assert "\n" not in message
+        assert not folder.exists()  # nothing made in its place
+        assert EmbeddedServer(home).describe()["state"] == "lost"
+        (finding,) = cluster_findings(EmbeddedServer(home))
+        assert "is gone, with its data" in finding.problem
+        assert "remove" in finding.fix
+
+        (home / "memory-server-id").unlink()  # the fix the message gives
+        EmbeddedServer(home).ensure_running()
+        assert EmbeddedServer(home).is_running()
     finally:
-        again.discard()
+        EmbeddedServer(home).discard()

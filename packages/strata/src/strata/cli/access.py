@@ -52,7 +52,10 @@ def url(
     app_name: AppArgument,
     as_json: Annotated[bool, typer.Option("--json", help="Print the URL and where its secret is as JSON.")] = False,
 ) -> None:
-    """Print an app's connection string without its secret (for a GUI client or psql), and where the secret is."""
+    """Print an app's connection string without its secret (for a GUI client or psql), and where the secret is.
+
+    With no URL configured, the embedded server is started and the database created, so the URL works at once.
+    """
     (app,) = apps.select(app_name)
     configured = configured_url(app)
     found = resolve_url(app, driver="psycopg")

@@ -47,7 +47,11 @@ def print_local(standbys: list[Standby], app_names: list[str]) -> None:
         url = read_url(standby, app_names[0])
         console.print(f"[bold]{standby.name}[/]: read URL of {app_names[0]}", highlight=False, soft_wrap=True)
         console.print(f"  {url}", highlight=False, soft_wrap=True)
-    console.print("embedded apps read from these (get_read_session); elsewhere set <APP>_READ_DATABASE_URL")
+    console.print(
+        "embedded apps read from these (get_read_session); elsewhere set <APP>_READ_DATABASE_URL",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def read_url(standby: Standby, database: str) -> str:

@@ -140,8 +140,10 @@ def down() -> None:
         console.print(f"{stopped} local replica(s) stopped")
     if server.stop():
         console.print("embedded server stopped")
-    else:
+    elif server.has_cluster():
         console.print("embedded server was not running")
+    else:
+        console.print("no embedded server here yet (`strata up` makes it)")
 
 
 def register(cli: typer.Typer) -> None:

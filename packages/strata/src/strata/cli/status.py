@@ -29,7 +29,7 @@ def status(
     """Show the embedded server, each app's current revision, head and pending count, and each replica's lag."""
     server = dev_server()
     facts = server.describe()
-    entries = [app_status(app, server) for app in apps.discover().values()]
+    entries = [app_status(app, server, facts["state"]) for app in apps.discover().values()]
     replica_rows = replica_view.rows(server)
     if as_json:
         server_json: dict[str, object] = {key: None if value == "-" else value for key, value in facts.items()}
@@ -37,8 +37,11 @@ def status(
         found = {"server": server_json, "apps": entries, "replicas": replica_view.as_json(replica_rows)}
         print(json.dumps(found, indent=2))
         return
+    lost = server.lost()
     if facts["state"] == "not made":
         console.print("[bold]embedded server[/]: not made yet; `strata up` makes it", highlight=False)
+    elif lost is not None:
+        console.print(f"[bold]embedded server[/]: [red]lost[/]: {lost[0]}; {lost[1]}", highlight=False, soft_wrap=True)
     else:
         console.print(f"[bold]embedded server[/]: {facts['state']} (pid {facts['pid']})", highlight=False)
         for key in ("data", "socket", "log"):
@@ -51,14 +54,25 @@ def status(
     replica_view.print_status(replica_rows)
 
 
-def app_status(app: apps.App, server: Server) -> dict[str, Any]:
-    """One app's entry of the report; reading it never starts the embedded server."""
+_UNMADE = {  # server states in which no app's embedded database can exist
+    "not made": "no embedded server yet; `strata up` makes it",
+    "lost": "the embedded server's folder is gone, with this database",
+}
+
+
+def app_status(app: apps.App, server: Server, embedded_state: str | None = None) -> dict[str, Any]:
+    """One app's entry of the report; reading it never starts the embedded server.
+
+    `embedded_state` is the server's `describe()` state, when the caller has it.
+    """
     configured = configured_url(app)
     entry: dict[str, Any] = {
         "app": app.name,
         "database": mask(configured[0]) if configured else f"embedded: {app.name}",
         "source": configured[1] if configured else "embedded",
     }
+    if configured is None and embedded_state in _UNMADE:
+        return entry | _unread(f"server {embedded_state}", _UNMADE[embedded_state])
     if configured is None and not server.is_running():
         return entry | _unread("server stopped", "the embedded server is stopped; `strata up` starts it")
     url = migration_url(app, driver="psycopg") if configured else server.url(app.name)

@@ -17,6 +17,9 @@ def control_data(server: EmbeddedServer) -> dict[str, str]:
 
 def cluster_findings(server: EmbeddedServer) -> list[Finding]:
     """What keeps the embedded server from running, checked before and by starting it."""
+    lost = server.lost()
+    if lost is not None:
+        return [Finding("embedded server", *lost)]
     if not server.has_cluster():
         return []  # no cluster yet: the next `strata up` makes one
     where = f"embedded server ({server.data_dir})"

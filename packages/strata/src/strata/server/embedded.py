@@ -161,8 +161,9 @@ class EmbeddedServer:
         if self._has_no_id():
             return {"state": "not made", "pid": "-", "data": "-", "socket": "-", "log": "-"}
         pid = self._postmaster_pid()
+        made = "stopped" if self.has_cluster() else "lost" if self.lost() else "not made"
         return {
-            "state": "running" if pid and self.is_running() else "stopped" if self.has_cluster() else "not made",
+            "state": "running" if pid and self.is_running() else made,
             "pid": str(pid or "-"),
             "data": str(self.data_dir),
             "socket": str(self.socket_dir),
@@ -226,17 +227,24 @@ class EmbeddedServer:
         self._initdb()
 
     def _refuse_a_lost_folder(self) -> None:
-        """A durable server whose folder is gone is not replaced by an empty one without a word.
+        """A durable server whose folder is gone is not replaced by an empty one without a word."""
+        found = self.lost()
+        if found is not None:
+            raise StrataError("; ".join(found))
 
-        Its home still names the folder: a reboot emptied the RAM disk, or someone removed it.
+    def lost(self) -> tuple[str, str] | None:
+        """What is lost and the way out, when the home names a durable server's folder that was made and is gone.
+
+        A reboot emptied the RAM disk, or someone removed the folder.
         """
         placed = self._placement()
         if not self.durable or placed is None or not placement.lost(self.home, placed):
-            return
+            return None
         cause = f" (a reboot empties {memory.RAM_DISK})" if placed.id_file == placement.MEMORY_ID_FILE else ""
-        raise StrataError(
-            f"the server folder {self.server_root} that {self.home / placed.id_file} names is gone, with its "
-            f"data{cause}; remove {self.home / placed.id_file} to start a new, empty server"
+        id_file = self.home / placed.id_file
+        return (
+            f"the server folder {self.server_root} that {id_file} names is gone, with its data{cause}",
+            f"remove {id_file} to start a new, empty server",
         )
 
     def _initdb(self) -> None:
