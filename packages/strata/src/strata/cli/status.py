@@ -37,7 +37,7 @@ def status(
         found = {"server": server_json, "apps": entries, "replicas": replica_view.as_json(replica_rows)}
         print(json.dumps(found, indent=2))
         return
-    lost = server.lost()
+    lost = server.lost() if facts["state"] == "lost" else None  # what is gone and the way out
     if facts["state"] == "not made":
         console.print("[bold]embedded server[/]: not made yet; `strata up` makes it", highlight=False)
     elif lost is not None:
